@@ -1,0 +1,7 @@
+"""`python -m frontdesk`."""
+
+import sys
+
+from frontdesk.cli import main
+
+sys.exit(main())

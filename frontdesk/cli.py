@@ -1,0 +1,84 @@
+"""The `frontdesk` command: open the program, or work on a database file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from frontdesk import db
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdesk", description="Front Desk for medical-massage clinics."
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="database file (default: FRONTDESK_DB, or the user's data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("demo", help="fill a new database with a demo clinic")
+    commands.add_parser("check", help="check the database file and print one line")
+    commands.add_parser("where", help="print where the database file is")
+    return parser
+
+
+def run_demo(path: Path) -> int:
+    from frontdesk.demo import DatabaseNotEmpty, build_demo_clinic
+
+    db.open_database(path)
+    try:
+        count = build_demo_clinic()
+    except DatabaseNotEmpty as refusal:
+        print(f"{path}: {refusal}", file=sys.stderr)
+        return 1
+    print(f"{path}: demo clinic with {count} clients written.")
+    return 0
+
+
+def run_check(path: Path) -> int:
+    if not path.exists():
+        print(f"{path}: no such database file", file=sys.stderr)
+        return 1
+    database = db.open_database(path, migrate=False)
+    problems = db.check_database(database)
+    if problems:
+        print(f"{path}: PROBLEM: " + "; ".join(problems))
+        return 1
+    print(f"{path}: OK (schema version {db.schema_version(database)}, integrity and keys checked)")
+    return 0
+
+
+def run_gui(path: Path) -> int:
+    from ui.app import run
+
+    return run(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=os.environ.get("FRONTDESK_LOG", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    args = _parser().parse_args(argv)
+    path = args.db or db.default_db_path()
+    if args.command == "demo":
+        return run_demo(path)
+    if args.command == "check":
+        return run_check(path)
+    if args.command == "where":
+        print(path)
+        return 0
+    return run_gui(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,456 @@
+"""A believable demo clinic for trying the program and for screenshots."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from frontdesk import icd10
+from frontdesk.models import (
+    Client,
+    ClinicProfile,
+    Coverage,
+    InjuryCase,
+    Payer,
+    Payment,
+    PaymentAllocation,
+    Physician,
+    Prescription,
+    PrescriptionDiagnosis,
+    ServiceCode,
+    ServiceLine,
+    Therapist,
+    Visit,
+    database_proxy,
+)
+from frontdesk.services import audit
+from frontdesk.services.billing import units_for_minutes
+from frontdesk.services.prescriptions import end_date_for
+
+
+class DatabaseNotEmpty(Exception):
+    """The demo clinic is only written into a database without clients."""
+
+
+FIRST_NAMES = [
+    "Maria",
+    "James",
+    "Linda",
+    "Robert",
+    "Patricia",
+    "Michael",
+    "Jennifer",
+    "David",
+    "Elizabeth",
+    "William",
+    "Susan",
+    "Richard",
+    "Jessica",
+    "Joseph",
+    "Sarah",
+    "Thomas",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Lisa",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Steven",
+    "Ashley",
+    "Paul",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Donna",
+    "Kenneth",
+    "Michelle",
+    "Kevin",
+    "Carol",
+    "Brian",
+    "Amanda",
+    "Keiko",
+]
+LAST_NAMES = [
+    "Garcia",
+    "Nguyen",
+    "Johnson",
+    "Kealoha",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nakamura",
+    "Baker",
+]
+STREETS = ("NE Alberta St", "SE Hawthorne Blvd", "N Williams Ave", "SW Main St", "NW 23rd Ave")
+COMPLAINTS = {
+    "back": "Low back pain, worse after sitting",
+    "neck": "Stiff neck and headaches from desk work",
+    "shoulder": "Right shoulder pain reaching overhead",
+    "whiplash": "Neck pain since a rear-end collision",
+    "work_back": "Low back pain after lifting at work",
+    "fibro": "Widespread muscle pain and tender points",
+    None: "Tension in upper back and shoulders",
+}
+
+REASONS = {
+    "back": "Low back pain",
+    "neck": "Neck pain and tension headaches",
+    "shoulder": "Right shoulder pain",
+    "whiplash": "Whiplash injury, neck pain",
+    "work_back": "Lumbar strain at work",
+    "fibro": "Fibromyalgia pain",
+}
+
+# Situations: (how many, payer name or None, diagnosis codes, prescription state)
+DIAGNOSES = {
+    "back": ("M54.50", "M62.830"),
+    "neck": ("M54.2", "G44.209"),
+    "shoulder": ("M25.511", "M75.41"),
+    "whiplash": ("S13.4XXA", "M54.2"),
+    "work_back": ("S39.012A", "M54.50"),
+    "fibro": ("M79.7",),
+}
+
+
+@dataclass(frozen=True)
+class Situation:
+    count: int
+    payer: str | None
+    diagnosis: str | None  # key of DIAGNOSES; None = wellness, no prescription
+    payment_method: str
+    case_kind: str | None = None
+
+
+SITUATIONS = (
+    Situation(9, "Self-pay", "back", "hsa_fsa_card"),
+    Situation(3, "Self-pay", "fibro", "card"),
+    Situation(4, "ChooseHealthy Affinity Program", "neck", "card"),
+    Situation(2, "Whole Health Living Program", "shoulder", "card"),
+    Situation(5, "Capital Blue Cross", "back", "payer"),
+    Situation(3, "Priority Health", "shoulder", "payer"),
+    Situation(3, "Veterans Affairs Community Care Network", "back", "payer"),
+    Situation(3, "Workers' compensation carrier (other)", "work_back", "payer", "workers_comp"),
+    Situation(3, "Auto-accident / PIP carrier (other)", "whiplash", "payer", "auto"),
+    Situation(6, None, None, "cash"),
+)
+
+
+CLAIM_PREFIX = {"workers_comp": "WC", "auto": "PIP"}
+
+
+class DemoBuilder:
+    """Writes the demo clinic; one instance per run, with its own random generator."""
+
+    def __init__(self, today: date, seed: int = 7) -> None:
+        self.today = today
+        self.random = random.Random(seed)
+        self.counter = 0
+
+    def phone(self) -> str:
+        area = self.random.choice(("503", "971", "360"))
+        return f"+1{area}55501{self.random.randint(0, 99):02d}"
+
+    def clinic(self) -> list[Therapist]:
+        ClinicProfile.create(
+            name="Willow Medical Massage",
+            address_line1="1420 NE Broadway, Suite 210",
+            city="Portland",
+            state="OR",
+            zip_code="97232",
+            phone="+15035550100",
+            email="frontdesk@willowmassage.example",
+            ein="93-1234567",
+            npi="1234567893",
+            receipt_footer="Thank you for trusting us with your care.",
+        )
+        return [
+            Therapist.create(
+                first_name="Hannah",
+                last_name="Okafor",
+                credentials="LMT",
+                license_number="LMT-21873",
+                license_state="OR",
+                npi="1245319599",
+            ),
+            Therapist.create(
+                first_name="Diego",
+                last_name="Alvarez",
+                credentials="LMT, NMT",
+                license_number="LMT-19552",
+                license_state="OR",
+                npi="1679576722",
+            ),
+        ]
+
+    def physicians(self) -> list[Physician]:
+        rows = (
+            ("Alicia", "Chen", "MD", "1003000126", "Eastside Family Medicine"),
+            ("Robert", "Haines", "DO", "1922156405", "Rose City Orthopedics"),
+            ("Priya", "Raman", "MD", "1497758544", "Cascade Spine & Sports"),
+        )
+        return [
+            Physician.create(
+                first_name=first,
+                last_name=last,
+                credentials=cred,
+                npi=npi,
+                practice=practice,
+                phone=self.phone(),
+                fax=self.phone(),
+            )
+            for first, last, cred, npi, practice in rows
+        ]
+
+    def client(self, situation: Situation) -> Client:
+        self.counter += 1
+        first = FIRST_NAMES[self.counter % len(FIRST_NAMES)]
+        last = LAST_NAMES[(self.counter * 7) % len(LAST_NAMES)]
+        born = self.today - timedelta(days=self.random.randint(22 * 365, 78 * 365))
+        conditions = self.random.choice(
+            (
+                [],
+                [],
+                [],
+                ["high_blood_pressure"],
+                ["blood_clots"],
+                ["pregnancy"],
+                ["diabetes", "other_medications"],
+                ["osteoporosis"],
+                ["allergy_oils_lotions"],
+                ["blood_thinners"],
+            )
+        )
+        return Client.create(
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            sex=self.random.choice("FM"),
+            preferred_name="Kay" if first == "Kimberly" else "",
+            address_line1=f"{self.random.randint(100, 9999)} {self.random.choice(STREETS)}",
+            city="Portland",
+            state="OR",
+            zip_code=f"972{self.random.randint(10, 39)}",
+            mobile_phone=self.phone(),
+            email=f"{first}.{last}@mail.example".lower(),
+            preferred_contact=self.random.choice(("mobile", "text", "email")),
+            emergency_name=f"{self.random.choice(FIRST_NAMES)} {last}",
+            emergency_relation=self.random.choice(("Spouse", "Parent", "Sibling", "Friend")),
+            emergency_phone=self.phone(),
+            health_conditions=[c for c in conditions if c],
+            current_complaint=COMPLAINTS[situation.diagnosis],
+            consent_signed_on=self.today - timedelta(days=self.random.randint(20, 300)),
+            privacy_notice_on=self.today - timedelta(days=self.random.randint(20, 300)),
+            referral_source=self.random.choice(("Physician", "Friend", "Web search", "")),
+        )
+
+    def prescription(
+        self, client: Client, diagnosis: str, physician: Physician, variant: int
+    ) -> Prescription:
+        # variant picks the state: active, ending soon (date), used up, expired
+        months, visits = 6, 12
+        written = self.today - timedelta(days=(40, 170, 60, 250)[variant % 4])
+        prescription = Prescription.create(
+            client=client,
+            physician=physician,
+            written_on=written,
+            reason=REASONS[diagnosis],
+            techniques=["myofascial_release", "trigger_point_therapy", "neuromuscular_therapy"],
+            body_areas=["neck", "upper_back"]
+            if diagnosis in ("neck", "whiplash")
+            else ["lower_back", "hip_left", "hip_right"],
+            treatments_prescribed=(visits, visits, 4, visits)[variant % 4],
+            frequency_count=2,
+            frequency_period="month",
+            duration_months=months,
+            end_date=end_date_for(written, months),
+        )
+        for position, code in enumerate(DIAGNOSES[diagnosis], start=1):
+            found = icd10.lookup(code)
+            PrescriptionDiagnosis.create(
+                prescription=prescription,
+                position=position,
+                code=found.code,
+                description=found.description,
+            )
+        return prescription
+
+    def visits(
+        self,
+        client: Client,
+        therapist: Therapist,
+        prescription: Prescription | None,
+        coverage: Coverage | None,
+        case: InjuryCase | None,
+        method: str,
+    ) -> None:
+        medical = prescription is not None
+        code = ServiceCode.get(code="97124" if medical else "WELL60")
+        start = prescription.written_on if prescription else self.today - timedelta(days=120)
+        count = prescription.treatments_prescribed if prescription else 3
+        count = min(count, max(((self.today - start).days - 3) // 14, 1))
+        if prescription and prescription.treatments_prescribed == 4:
+            count = 4  # used up
+        for number in range(count):
+            day = start + timedelta(days=3 + 14 * number)
+            minutes = self.random.choice((45, 60, 60))
+            units = units_for_minutes(minutes) if code.timed else 1
+            visit = Visit.create(
+                client=client,
+                therapist=therapist,
+                starts_at=datetime.combine(day, time(9 + number % 8)),
+                minutes=minutes,
+                prescription=prescription,
+                injury_case=case,
+                coverage=coverage,
+                status="completed",
+                techniques=prescription.techniques if medical else [],
+                body_areas=prescription.body_areas if medical else [],
+                subjective="Client reports pain 6/10, worse in the morning.",
+                objective="Hypertonic paraspinals, tender points along the upper trapezius.",
+                assessment="Tissue more pliable after treatment; range of motion improved.",
+                plan="Continue as prescribed; home stretching shown.",
+                pain_before=self.random.randint(5, 8),
+                pain_after=self.random.randint(2, 4),
+                signed_at=datetime.combine(day, time(17)),
+                signed_by=therapist,
+            )
+            charge = code.price_cents * units
+            ServiceLine.create(
+                visit=visit,
+                service_code=code,
+                units=units,
+                charge_cents=charge,
+                diagnosis_pointers="1" if medical else "",
+            )
+            if number < count - 1 or self.random.random() < 0.6:  # some leave a balance
+                self.payment(client, visit, charge, method, coverage, day)
+
+    def payment(
+        self,
+        client: Client,
+        visit: Visit,
+        amount: int,
+        method: str,
+        coverage: Coverage | None,
+        day: date,
+    ) -> None:
+        payment = Payment.create(
+            client=client,
+            received_on=day,
+            amount_cents=amount,
+            method=method,
+            gratuity_cents=1000 if method in ("card", "cash") and self.random.random() < 0.3 else 0,
+            payer=coverage.payer if method == "payer" and coverage else None,
+            reference=f"{self.random.randint(1000, 9999)}",
+        )
+        PaymentAllocation.create(payment=payment, visit=visit, amount_cents=amount)
+
+    def coverage(self, client: Client, payer_name: str) -> Coverage:
+        payer = Payer.get(name=payer_name)
+        government = payer.kind == "government"
+        return Coverage.create(
+            client=client,
+            payer=payer,
+            member_id=""
+            if payer.kind == "self_pay"
+            else f"{payer.name[:3].upper()}{self.random.randint(10000000, 99999999)}",
+            group_number=""
+            if payer.kind != "commercial"
+            else f"G{self.random.randint(1000, 9999)}",
+            subscriber_name=client.full_name,
+            authorization_number=f"VA{self.random.randint(100000, 999999)}" if government else "",
+            visits_allowed=12 if government else None,
+            starts_on=self.today - timedelta(days=365),
+        )
+
+    def injury_case(self, client: Client, coverage: Coverage, kind: str) -> InjuryCase:
+        return InjuryCase.create(
+            client=client,
+            kind=kind,
+            carrier=coverage.payer,
+            claim_number=f"{CLAIM_PREFIX[kind]}-{self.random.randint(10**6, 10**7)}",
+            date_of_injury=self.today - timedelta(days=self.random.randint(90, 200)),
+            adjuster_name="Morgan Lee",
+            adjuster_phone=self.phone(),
+            employer="Columbia Freight" if kind == "workers_comp" else "",
+            state="OR",
+        )
+
+    def build(self) -> int:
+        therapists = self.clinic()
+        physicians = self.physicians()
+        for situation in SITUATIONS:
+            for index in range(situation.count):
+                self.client_with_history(situation, index, therapists, physicians)
+        archived = list(Client.select().order_by(Client.id.desc()).limit(2))
+        for client in archived:
+            client.archived = True
+            client.save()
+        return Client.select().count()
+
+    def client_with_history(
+        self,
+        situation: Situation,
+        index: int,
+        therapists: list[Therapist],
+        physicians: list[Physician],
+    ) -> None:
+        client = self.client(situation)
+        coverage = self.coverage(client, situation.payer) if situation.payer else None
+        case = (
+            self.injury_case(client, coverage, situation.case_kind)
+            if situation.case_kind and coverage
+            else None
+        )
+        prescription = None
+        if situation.diagnosis:
+            physician = physicians[self.counter % len(physicians)]
+            prescription = self.prescription(client, situation.diagnosis, physician, index)
+        therapist = therapists[self.counter % len(therapists)]
+        self.visits(client, therapist, prescription, coverage, case, situation.payment_method)
+
+
+def build_demo_clinic(today: date | None = None, seed: int = 7) -> int:
+    """Fill an empty database with the demo clinic; returns the number of clients."""
+    with database_proxy.atomic():
+        if Client.select().exists() or ClinicProfile.select().exists():
+            raise DatabaseNotEmpty("This database already holds a clinic; the demo was not added.")
+        count = DemoBuilder(today or date.today(), seed).build()
+        audit.record("create", "demo_clinic", None, detail=f"{count} clients")
+    return count

@@ -1,0 +1,351 @@
+"""The clinic's data model: one table per thing the clinic keeps.
+
+Money is stored in integer cents, dates as dates. The models are bound to a
+database through `database_proxy`, which `frontdesk.db.open_database` sets.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database_proxy = DatabaseProxy()
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class JSONListField(TextField):
+    """A list of plain values kept as JSON text (portable across databases)."""
+
+    def db_value(self, value: Any) -> str:
+        return json.dumps(list(value or []))
+
+    def python_value(self, value: str | None) -> list:
+        return json.loads(value) if value else []
+
+
+class BaseModel(Model):
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=_now)
+
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+    def save(self, *args: Any, **kwargs: Any) -> int:
+        self.updated_at = _now()
+        return super().save(*args, **kwargs)
+
+
+class AddressMixin(Model):
+    address_line1 = CharField(default="")
+    address_line2 = CharField(default="")
+    city = CharField(default="")
+    state = CharField(max_length=2, default="")
+    zip_code = CharField(max_length=10, default="")
+
+
+# --- the clinic ---------------------------------------------------------------
+
+
+class ClinicProfile(BaseModel, AddressMixin):
+    name = CharField()
+    phone = CharField(default="")  # E.164
+    fax = CharField(default="")
+    email = CharField(default="")
+    ein = CharField(default="")  # 12-3456789
+    npi = CharField(default="")  # organization (type 2) NPI
+    receipt_footer = TextField(default="")
+    next_receipt_number = IntegerField(default=1)
+
+
+class Therapist(BaseModel):
+    first_name = CharField()
+    last_name = CharField()
+    credentials = CharField(default="")  # e.g. LMT
+    license_number = CharField(default="")
+    license_state = CharField(max_length=2, default="")
+    npi = CharField(default="")
+    active = BooleanField(default=True)
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}"
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class User(BaseModel):
+    username = CharField(unique=True)
+    password_hash = CharField()
+    role = CharField(default="reception")  # owner / reception / therapist
+    therapist = ForeignKeyField(Therapist, null=True, backref="users", on_delete="SET NULL")
+    active = BooleanField(default=True)
+
+
+# --- clients ------------------------------------------------------------------
+
+
+class Client(BaseModel, AddressMixin):
+    first_name = CharField()
+    middle_name = CharField(default="")
+    last_name = CharField(index=True)
+    preferred_name = CharField(default="")
+    date_of_birth = DateField(index=True)
+    sex = CharField(default="")  # F / M / X / "" (not given)
+    mobile_phone = CharField(default="", index=True)  # E.164
+    home_phone = CharField(default="")
+    email = CharField(default="")
+    preferred_contact = CharField(default="")  # mobile / home / email / text
+    emergency_name = CharField(default="")
+    emergency_relation = CharField(default="")
+    emergency_phone = CharField(default="")
+    employer = CharField(default="")
+    occupation = CharField(default="")
+    health_conditions = JSONListField(default=list)  # keys of resources/health_conditions.json
+    health_notes = TextField(default="")
+    current_complaint = TextField(default="")
+    pain_areas = JSONListField(default=list)  # keys of resources/body_areas.json
+    consent_signed_on = DateField(null=True)
+    privacy_notice_on = DateField(null=True)
+    referral_source = CharField(default="")
+    notes = TextField(default="")
+    archived = BooleanField(default=False, index=True)
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.first_name, self.middle_name, self.last_name]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def display_name(self) -> str:
+        """Last, First ("Preferred")."""
+        name = f"{self.last_name}, {self.first_name}"
+        if self.preferred_name and self.preferred_name != self.first_name:
+            name += f" ({self.preferred_name})"
+        return name
+
+
+# --- prescriptions ----------------------------------------------------------------
+
+
+class Physician(BaseModel, AddressMixin):
+    first_name = CharField()
+    last_name = CharField()
+    credentials = CharField(default="")  # MD, DO, DC, NP, PA-C
+    npi = CharField(default="")
+    practice = CharField(default="")
+    phone = CharField(default="")
+    fax = CharField(default="")
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}"
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class Prescription(BaseModel):
+    client = ForeignKeyField(Client, backref="prescriptions", on_delete="CASCADE")
+    physician = ForeignKeyField(Physician, backref="prescriptions", on_delete="RESTRICT")
+    written_on = DateField()
+    reason = CharField()  # medical necessity, e.g. "back pain"
+    modality = CharField(default="massage_therapy")  # massage_therapy / manual_therapy
+    techniques = JSONListField(default=list)
+    body_areas = JSONListField(default=list)
+    treatments_prescribed = IntegerField()
+    frequency_count = IntegerField(default=1)
+    frequency_period = CharField(default="week")  # week / month
+    duration_months = IntegerField()
+    end_date = DateField()
+    notes = TextField(default="")
+
+
+class PrescriptionDiagnosis(BaseModel):
+    prescription = ForeignKeyField(Prescription, backref="diagnoses", on_delete="CASCADE")
+    position = IntegerField()  # 1 = primary
+    code = CharField(max_length=8)
+    description = CharField()
+
+    class Meta:
+        indexes = ((("prescription", "position"), True),)
+
+
+class PrescriptionScan(BaseModel):
+    prescription = ForeignKeyField(Prescription, backref="scans", on_delete="CASCADE")
+    filename = CharField()
+    media_type = CharField()
+    data = BlobField()
+
+
+# --- payers and coverage ------------------------------------------------------------
+
+
+class Payer(BaseModel):
+    name = CharField(unique=True)
+    aliases = JSONListField(default=list)
+    kind = (
+        CharField()
+    )  # commercial / discount_program / government / workers_comp / auto / self_pay
+    plan_types = JSONListField(default=list)
+    acceptance = CharField()  # in_network / via_discount_program / not_accepted
+    phone = CharField(default="")
+    payer_id = CharField(default="")
+    notes = TextField(default="")
+    active = BooleanField(default=True)
+
+
+class Coverage(BaseModel):
+    client = ForeignKeyField(Client, backref="coverages", on_delete="CASCADE")
+    payer = ForeignKeyField(Payer, backref="coverages", on_delete="RESTRICT")
+    member_id = CharField(default="")
+    group_number = CharField(default="")
+    subscriber_name = CharField(default="")
+    subscriber_relation = CharField(default="self")
+    priority = IntegerField(default=1)  # 1 = primary
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    authorization_number = CharField(default="")
+    visits_allowed = IntegerField(null=True)
+
+
+class InjuryCase(BaseModel):
+    client = ForeignKeyField(Client, backref="injury_cases", on_delete="CASCADE")
+    kind = CharField()  # workers_comp / auto
+    claim_number = CharField(default="")
+    date_of_injury = DateField()
+    carrier = ForeignKeyField(Payer, null=True, backref="injury_cases", on_delete="RESTRICT")
+    adjuster_name = CharField(default="")
+    adjuster_phone = CharField(default="")
+    employer = CharField(default="")
+    attorney_name = CharField(default="")
+    attorney_phone = CharField(default="")
+    state = CharField(max_length=2, default="")
+    closed = BooleanField(default=False)
+
+
+# --- visits and billing --------------------------------------------------------------
+
+
+class ServiceCode(BaseModel):
+    code = CharField(unique=True)  # CPT/HCPCS, or a clinic code for wellness services
+    description = CharField()  # in the clinic's own words
+    timed = BooleanField(default=True)
+    unit_minutes = IntegerField(default=15)
+    price_cents = IntegerField()
+    medical = BooleanField(default=True)
+    active = BooleanField(default=True)
+
+
+class Visit(BaseModel):
+    client = ForeignKeyField(Client, backref="visits", on_delete="RESTRICT")
+    therapist = ForeignKeyField(Therapist, backref="visits", on_delete="RESTRICT")
+    starts_at = DateTimeField(index=True)
+    minutes = IntegerField()
+    prescription = ForeignKeyField(Prescription, null=True, backref="visits", on_delete="RESTRICT")
+    injury_case = ForeignKeyField(InjuryCase, null=True, backref="visits", on_delete="RESTRICT")
+    coverage = ForeignKeyField(Coverage, null=True, backref="visits", on_delete="SET NULL")
+    status = CharField(default="scheduled")  # scheduled / completed / cancelled / no_show
+    techniques = JSONListField(default=list)
+    body_areas = JSONListField(default=list)
+    subjective = TextField(default="")
+    objective = TextField(default="")
+    assessment = TextField(default="")
+    plan = TextField(default="")
+    pain_before = IntegerField(null=True)  # 0-10
+    pain_after = IntegerField(null=True)
+    signed_at = DateTimeField(null=True)
+    signed_by = ForeignKeyField(Therapist, null=True, backref="signed_visits", on_delete="RESTRICT")
+
+
+class VisitAddendum(BaseModel):
+    visit = ForeignKeyField(Visit, backref="addenda", on_delete="CASCADE")
+    author = ForeignKeyField(Therapist, backref="addenda", on_delete="RESTRICT")
+    text = TextField()
+
+
+class ServiceLine(BaseModel):
+    visit = ForeignKeyField(Visit, backref="service_lines", on_delete="CASCADE")
+    service_code = ForeignKeyField(ServiceCode, backref="lines", on_delete="RESTRICT")
+    units = IntegerField(default=1)
+    charge_cents = IntegerField()  # units x unit price at the time of service
+    discount_cents = IntegerField(default=0)
+    diagnosis_pointers = CharField(default="")  # e.g. "1,2": positions on the prescription
+
+
+class Payment(BaseModel):
+    client = ForeignKeyField(Client, backref="payments", on_delete="RESTRICT")
+    received_on = DateField()
+    amount_cents = IntegerField()  # for services; the gratuity is apart
+    gratuity_cents = IntegerField(default=0)
+    method = CharField()  # cash / check / card / hsa_fsa_card / payer / discount_program
+    reference = CharField(default="")  # check number, last 4 digits, claim number
+    payer = ForeignKeyField(Payer, null=True, backref="payments", on_delete="RESTRICT")
+    notes = TextField(default="")
+
+
+class PaymentAllocation(BaseModel):
+    payment = ForeignKeyField(Payment, backref="allocations", on_delete="CASCADE")
+    visit = ForeignKeyField(Visit, backref="allocations", on_delete="RESTRICT")
+    amount_cents = IntegerField()
+
+
+class Receipt(BaseModel):
+    number = IntegerField(unique=True)
+    kind = CharField()  # hsa_fsa / superbill / year_end
+    client = ForeignKeyField(Client, backref="receipts", on_delete="RESTRICT")
+    issued_on = DateField()
+    snapshot = TextField()  # JSON of exactly what was printed
+    duplicate_of = ForeignKeyField("self", null=True, backref="duplicates", on_delete="RESTRICT")
+
+
+class AuditEvent(Model):
+    """Who did what to which record. Ids and actions only: never names or notes."""
+
+    at = DateTimeField(default=_now, index=True)
+    actor = CharField(default="")
+    action = CharField()  # create / update / archive / delete / print / ...
+    entity = CharField()
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+ALL_MODELS: list[type[Model]] = [
+    ClinicProfile,
+    Therapist,
+    User,
+    Client,
+    Physician,
+    Prescription,
+    PrescriptionDiagnosis,
+    PrescriptionScan,
+    Payer,
+    Coverage,
+    InjuryCase,
+    ServiceCode,
+    Visit,
+    VisitAddendum,
+    ServiceLine,
+    Payment,
+    PaymentAllocation,
+    Receipt,
+    AuditEvent,
+]

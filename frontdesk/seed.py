@@ -1,0 +1,46 @@
+"""Reference data a new database starts with: the payer directory and the fee schedule."""
+
+from __future__ import annotations
+
+import logging
+
+from frontdesk import validation
+from frontdesk.models import Payer, ServiceCode
+from frontdesk.resources import load_json
+
+log = logging.getLogger(__name__)
+
+
+def _stored_phone(text: str) -> str:
+    try:
+        return validation.phone(text, "Phone") or ""
+    except validation.ValidationError:
+        return ""
+
+
+def seed_payers() -> int:
+    """Add the payer directory's entries that are not in the database yet."""
+    existing = {name for (name,) in Payer.select(Payer.name).tuples()}
+    added = 0
+    for entry in load_json("payers.json"):
+        if entry["name"] in existing:
+            continue
+        Payer.create(**{**entry, "phone": _stored_phone(entry.get("phone", ""))})
+        added += 1
+    return added
+
+
+def seed_service_codes() -> int:
+    """Add the fee schedule's codes that are not in the database yet."""
+    existing = {code for (code,) in ServiceCode.select(ServiceCode.code).tuples()}
+    added = 0
+    for entry in load_json("service_codes.json"):
+        if entry["code"] not in existing:
+            ServiceCode.create(**entry)
+            added += 1
+    return added
+
+
+def seed_reference_data() -> None:
+    payers, codes = seed_payers(), seed_service_codes()
+    log.info("seeded %d payers and %d service codes", payers, codes)

@@ -1,0 +1,240 @@
+"""Clients: intake rules, saving, finding, archiving."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from peewee import fn
+
+from frontdesk import catalog, formatting, validation
+from frontdesk.fieldrules import FieldRule, clean_all, using
+from frontdesk.models import Client, Payment, Prescription, Receipt, Visit, database_proxy
+from frontdesk.services import audit
+from frontdesk.services.prescriptions import PrescriptionStatus, latest_status_by_client
+
+SEX_CHOICES = (("", "Not given"), ("F", "Female"), ("M", "Male"), ("X", "Another / X"))
+CONTACT_CHOICES = (
+    ("", "No preference"),
+    ("mobile", "Mobile phone"),
+    ("text", "Text message"),
+    ("home", "Home phone"),
+    ("email", "Email"),
+)
+
+
+def _text(max_length: int) -> Any:
+    return using(validation.optional_text, max_length=max_length)
+
+
+def _choice(choices: tuple[tuple[str, str], ...]) -> Any:
+    return using(validation.choice, options=[value for value, _ in choices])
+
+
+_optional_name = using(validation.person_name, required=False)
+_phone = using(validation.phone)
+
+
+CLIENT_RULES: tuple[FieldRule, ...] = (
+    FieldRule("first_name", "First name", using(validation.person_name), required=True),
+    FieldRule("middle_name", "Middle name", _optional_name),
+    FieldRule("last_name", "Last name", using(validation.person_name), required=True),
+    FieldRule("preferred_name", "Preferred name", _optional_name),
+    FieldRule("date_of_birth", "Date of birth", validation.birth_date, required=True),
+    FieldRule("sex", "Sex", _choice(SEX_CHOICES), choices=SEX_CHOICES),
+    FieldRule("address_line1", "Address", _text(120)),
+    FieldRule("address_line2", "Address line 2", _text(120)),
+    FieldRule("city", "City", _text(80)),
+    FieldRule("state", "State", using(validation.state)),
+    FieldRule("zip_code", "ZIP", using(validation.zip_code)),
+    FieldRule("mobile_phone", "Mobile phone", _phone, show=formatting.phone),
+    FieldRule("home_phone", "Home phone", _phone, show=formatting.phone),
+    FieldRule("email", "Email", using(validation.email)),
+    FieldRule(
+        "preferred_contact", "Preferred contact", _choice(CONTACT_CHOICES), choices=CONTACT_CHOICES
+    ),
+    FieldRule("emergency_name", "Emergency contact", _optional_name),
+    FieldRule("emergency_relation", "Relation", _text(40)),
+    FieldRule("emergency_phone", "Emergency phone", _phone, show=formatting.phone),
+    FieldRule("employer", "Employer", _text(120)),
+    FieldRule("occupation", "Occupation", _text(80)),
+    FieldRule("health_notes", "Health history notes", _text(4000), multiline=True),
+    FieldRule("current_complaint", "Current complaint", _text(2000), multiline=True),
+    FieldRule(
+        "consent_signed_on", "Consent signed on", using(validation.past_or_today_date), empty=None
+    ),
+    FieldRule(
+        "privacy_notice_on",
+        "Privacy notice acknowledged on",
+        using(validation.past_or_today_date),
+        empty=None,
+    ),
+    FieldRule("referral_source", "Referred by", _text(120)),
+    FieldRule("notes", "Notes", _text(4000), multiline=True),
+)
+RULES_BY_NAME = {rule.name: rule for rule in CLIENT_RULES}
+
+
+def _clean_keys(raw: Any, items: tuple[catalog.CatalogItem, ...], label: str) -> list[str]:
+    known = [item.key for item in items]
+    keys = list(raw or [])
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise validation.ValidationErrors(
+            [validation.ValidationError(label, f"unknown item {unknown[0]!r}; pick from the list.")]
+        )
+    return [key for key in known if key in keys]  # catalog order, no repeats
+
+
+def validate_client(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a whole intake form; raise ValidationErrors listing every bad field."""
+    values = clean_all(CLIENT_RULES, raw)
+    values["health_conditions"] = _clean_keys(
+        raw.get("health_conditions"), catalog.health_conditions(), "Health history"
+    )
+    values["pain_areas"] = _clean_keys(raw.get("pain_areas"), catalog.body_areas(), "Areas of pain")
+    return values
+
+
+def find_duplicates(
+    first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
+) -> list[Client]:
+    """Clients with the same first and last name and date of birth."""
+    query = Client.select().where(
+        (fn.LOWER(Client.first_name) == first_name.lower())
+        & (fn.LOWER(Client.last_name) == last_name.lower())
+        & (Client.date_of_birth == date_of_birth)
+    )
+    if exclude_id is not None:
+        query = query.where(Client.id != exclude_id)
+    return list(query)
+
+
+def save_client(raw: Mapping[str, Any], client_id: int | None = None, actor: str = "") -> Client:
+    """Create or update a client from raw form values; nothing is saved if any field is bad."""
+    values = validate_client(raw)
+    with database_proxy.atomic():
+        if client_id is None:
+            client = Client.create(**values)
+            audit.record("create", "client", client.id, actor)
+        else:
+            client = Client.get_by_id(client_id)
+            for name, value in values.items():
+                setattr(client, name, value)
+            client.save()
+            audit.record("update", "client", client.id, actor)
+    return client
+
+
+def get_client(client_id: int) -> Client:
+    return Client.get_by_id(client_id)
+
+
+def has_history(client: Client) -> bool:
+    """True when the client has visits, prescriptions, payments or receipts."""
+    related = (Visit, Prescription, Payment, Receipt)
+    return any(model.select().where(model.client == client).exists() for model in related)
+
+
+def archive_client(client_id: int, archived: bool = True, actor: str = "") -> Client:
+    with database_proxy.atomic():
+        client = Client.get_by_id(client_id)
+        client.archived = archived
+        client.save()
+        audit.record("archive" if archived else "restore", "client", client.id, actor)
+    return client
+
+
+class ClientHasHistory(Exception):
+    """A client with history is archived, never deleted."""
+
+
+def delete_client(client_id: int, actor: str = "") -> None:
+    with database_proxy.atomic():
+        client = Client.get_by_id(client_id)
+        if has_history(client):
+            raise ClientHasHistory("This client has a history; archive them instead.")
+        client.delete_instance(recursive=True)
+        audit.record("delete", "client", client_id, actor)
+
+
+# --- search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One line of the clients list."""
+
+    id: int
+    name: str
+    date_of_birth: date
+    phone: str
+    archived: bool
+    alerts: tuple[catalog.CatalogItem, ...]
+    prescription: PrescriptionStatus | None
+
+
+def _search_condition(text: str) -> Any:
+    born = _as_date(text)
+    if born is not None:
+        return Client.date_of_birth == born
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3 and not re.search(r"[A-Za-z]", text):
+        pattern = f"%{digits}%"
+        return (Client.mobile_phone**pattern) | (Client.home_phone**pattern)
+    condition = None
+    for word in text.split():
+        prefix = f"{word}%"
+        match = (
+            (Client.last_name**prefix)
+            | (Client.first_name**prefix)
+            | (Client.preferred_name**prefix)
+        )
+        condition = match if condition is None else condition & match
+    return condition
+
+
+def _as_date(text: str) -> date | None:
+    if not re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}\s*", text):
+        return None
+    try:
+        return validation.us_date(text, "Date of birth")
+    except validation.ValidationError:
+        return None
+
+
+def search_clients(
+    text: str = "", include_archived: bool = False, limit: int = 500
+) -> list[ClientRow]:
+    """Clients matching a name prefix, phone digits or a MM/DD/YYYY birth date."""
+    query = Client.select()
+    condition = _search_condition(text.strip()) if text.strip() else None
+    if condition is not None:
+        query = query.where(condition)
+    if not include_archived:
+        query = query.where(Client.archived == False)  # noqa: E712
+    clients = list(query.order_by(Client.last_name, Client.first_name, Client.id).limit(limit))
+    statuses = latest_status_by_client([client.id for client in clients])
+    return [_row(client, statuses.get(client.id)) for client in clients]
+
+
+def _row(client: Client, status: PrescriptionStatus | None) -> ClientRow:
+    return ClientRow(
+        id=client.id,
+        name=client.display_name,
+        date_of_birth=client.date_of_birth,
+        phone=client.mobile_phone or client.home_phone,
+        archived=client.archived,
+        alerts=health_alerts(client),
+        prescription=status,
+    )
+
+
+def health_alerts(client: Client) -> tuple[catalog.CatalogItem, ...]:
+    """The client's health conditions, contraindications first."""
+    known = catalog.by_key(catalog.health_conditions())
+    items = [known[key] for key in client.health_conditions if key in known]
+    return tuple(sorted(items, key=lambda item: item.severity != "contraindication"))

@@ -1,0 +1,83 @@
+"""The clinic's profile and its therapists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from frontdesk import formatting, validation
+from frontdesk.fieldrules import FieldRule, clean_all, using
+from frontdesk.models import ClinicProfile, Therapist, database_proxy
+from frontdesk.services import audit
+
+CLINIC_RULES: tuple[FieldRule, ...] = (
+    FieldRule("name", "Clinic name", using(validation.required_text), required=True),
+    FieldRule("address_line1", "Address", using(validation.required_text), required=True),
+    FieldRule("address_line2", "Address line 2", using(validation.optional_text, max_length=120)),
+    FieldRule("city", "City", using(validation.required_text, max_length=80), required=True),
+    FieldRule("state", "State", using(validation.state, required=True), required=True),
+    FieldRule("zip_code", "ZIP", using(validation.zip_code, required=True), required=True),
+    FieldRule(
+        "phone", "Phone", using(validation.phone, required=True), True, show=formatting.phone
+    ),
+    FieldRule("ein", "EIN", using(validation.ein, required=True), required=True),
+    FieldRule("npi", "Organization NPI", using(validation.npi, required=True), True),
+)
+
+THERAPIST_RULES: tuple[FieldRule, ...] = (
+    FieldRule("first_name", "First name", using(validation.person_name), required=True),
+    FieldRule("last_name", "Last name", using(validation.person_name), required=True),
+    FieldRule("credentials", "Credentials", using(validation.required_text, max_length=40), True),
+    FieldRule("license_number", "License number", validation.license_number, required=True),
+    FieldRule("license_state", "License state", using(validation.state, required=True), True),
+    FieldRule("npi", "NPI", using(validation.npi)),
+)
+
+
+def clinic_profile() -> ClinicProfile | None:
+    return ClinicProfile.select().order_by(ClinicProfile.id).first()
+
+
+def needs_setup() -> bool:
+    """True until the clinic profile and at least one therapist exist."""
+    return clinic_profile() is None or not Therapist.select().exists()
+
+
+def save_clinic_profile(raw: Mapping[str, Any], actor: str = "") -> ClinicProfile:
+    values = clean_all(CLINIC_RULES, raw)
+    with database_proxy.atomic():
+        profile = clinic_profile() or ClinicProfile(name=values["name"])
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.save()
+        audit.record("update", "clinic_profile", profile.id, actor)
+    return profile
+
+
+def add_therapist(raw: Mapping[str, Any], actor: str = "") -> Therapist:
+    values = clean_all(THERAPIST_RULES, raw)
+    with database_proxy.atomic():
+        therapist = Therapist.create(**values)
+        audit.record("create", "therapist", therapist.id, actor)
+    return therapist
+
+
+def setup_clinic(
+    clinic_raw: Mapping[str, Any], therapist_raw: Mapping[str, Any], actor: str = ""
+) -> tuple[ClinicProfile, Therapist]:
+    """First run: the clinic and its first therapist, saved together or not at all."""
+    errors: list[validation.ValidationError] = []
+    for rules, raw in ((CLINIC_RULES, clinic_raw), (THERAPIST_RULES, therapist_raw)):
+        try:
+            clean_all(rules, raw)
+        except validation.ValidationErrors as failed:
+            errors.extend(failed.errors)
+    if errors:
+        raise validation.ValidationErrors(errors)
+    with database_proxy.atomic():
+        return save_clinic_profile(clinic_raw, actor), add_therapist(therapist_raw, actor)
+
+
+def active_therapists() -> list[Therapist]:
+    query = Therapist.select().where(Therapist.active == True)  # noqa: E712
+    return list(query.order_by(Therapist.last_name, Therapist.first_name))

@@ -1,0 +1,61 @@
+"""Start the desktop program: the application object, the main window, first-run set-up."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from frontdesk import db
+from frontdesk.resources import resource_path
+from frontdesk.services import clinic
+from ui.dialogs.setup import SetupDialog
+from ui.main_window import MainWindow
+from ui.platform_check import platform_problem
+
+log = logging.getLogger(__name__)
+
+
+def default_settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(db.APP_NAME, appauthor=False)) / "window.ini"
+
+
+def create_application() -> QApplication:
+    """The one QApplication, with Fusion style and the program's stylesheet."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Front Desk")
+    app.setOrganizationName(db.APP_NAME)
+    app.setStyle("Fusion")
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def build_main_window(db_path: Path | str, settings_path: Path | None = None) -> MainWindow:
+    """Open the database and build the whole window, without starting the event loop."""
+    create_application()
+    db.open_database(db_path)
+    settings = QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
+    return MainWindow(Path(db_path), settings)
+
+
+def run(db_path: Path) -> int:
+    """Start the program over a database file; returns the exit code."""
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    app = create_application()
+    try:
+        window = build_main_window(db_path)
+    except (OSError, RuntimeError) as error:
+        log.error("could not open the database: %s", error)
+        QMessageBox.critical(None, "Front Desk", f"The database could not be opened.\n\n{error}")
+        return 1
+    if clinic.needs_setup() and SetupDialog(window).exec() != QDialog.DialogCode.Accepted:
+        return 0
+    window.show()
+    return app.exec()

@@ -1,0 +1,85 @@
+"""First run: the clinic's profile and its first therapist."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.services import clinic
+from frontdesk.validation import ValidationErrors
+from ui.forms import Form
+from ui.widgets import title
+
+
+class SetupDialog(QDialog):
+    """Asks for the clinic and one therapist; saves both together or nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set up your clinic")
+        self.clinic_form = Form(self)
+        self.therapist_form = Form(self)
+        self.message = QLabel(self)
+        self.message.setProperty("class", "fieldError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            "Save and start", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setProperty("primary", True)
+        self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self._lay_out()
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        for form in (self.clinic_form, self.therapist_form):
+            for editor in form.editors.values():
+                if isinstance(editor.input, QLineEdit):
+                    editor.input.returnPressed.connect(self.save)
+
+    def _lay_out(self) -> None:
+        clinic_box = QGroupBox("Clinic", self)
+        clinic_box.setLayout(self.clinic_form.form_layout(clinic.CLINIC_RULES))
+        therapist_box = QGroupBox("First therapist", self)
+        therapist_box.setLayout(self.therapist_form.form_layout(clinic.THERAPIST_RULES))
+        columns = QHBoxLayout()
+        columns.addWidget(clinic_box, 1)
+        columns.addWidget(therapist_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title("Welcome to Front Desk", self))
+        layout.addWidget(
+            QLabel(
+                "These details print on every receipt and superbill. You can change them later.",
+                self,
+            )
+        )
+        layout.addLayout(columns)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(900, 520)
+
+    def save(self) -> None:
+        valid = [form.check_all() for form in (self.clinic_form, self.therapist_form)]
+        if not all(valid):
+            self._say("Not saved: correct the fields marked in red.")
+            return
+        try:
+            clinic.setup_clinic(self.clinic_form.values(), self.therapist_form.values())
+        except ValidationErrors as errors:
+            self.clinic_form.show_errors(errors)
+            self.therapist_form.show_errors(errors)
+            self._say(str(errors))
+            return
+        self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))

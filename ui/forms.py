@@ -1,0 +1,194 @@
+"""Form building: one call makes a field's label, input, validator and error line.
+
+Inputs are built from the core's FieldRules, so the screen checks exactly what
+the service will check on save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.catalog import CatalogItem
+from frontdesk.fieldrules import FieldRule
+from frontdesk.validation import ValidationError, ValidationErrors
+
+
+class FieldEditor(QObject):
+    """One form field: its label, its input and the line that shows what is wrong."""
+
+    changed = Signal()
+
+    def __init__(self, rule: FieldRule, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rule = rule
+        self.label = QLabel(rule.label, parent)
+        self.input = self._make_input(parent)
+        self.input.setAccessibleName(rule.label)
+        self.input.setObjectName(rule.name)
+        self.label.setBuddy(self.input)
+        self.error = QLabel(parent)
+        self.error.setProperty("class", "fieldError")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(f"{rule.label} error")
+        self.error.hide()
+        self.container = QWidget(parent)
+        column = QVBoxLayout(self.container)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.input)
+        column.addWidget(self.error)
+
+    def _make_input(self, parent: QWidget | None) -> QWidget:
+        if self.rule.choices:
+            combo = QComboBox(parent)
+            for value, text in self.rule.choices:
+                combo.addItem(text, value)
+            combo.currentIndexChanged.connect(self.changed)
+            return combo
+        if self.rule.multiline:
+            text_edit = QPlainTextEdit(parent)
+            text_edit.setTabChangesFocus(True)
+            text_edit.setFixedHeight(72)
+            text_edit.textChanged.connect(self.changed)
+            return text_edit
+        line = QLineEdit(parent)
+        if self.rule.required:
+            line.setPlaceholderText("Required")
+        line.textEdited.connect(self.changed)
+        line.editingFinished.connect(self.check)
+        return line
+
+    def text(self) -> str:
+        widget = self.input
+        if isinstance(widget, QComboBox):
+            return widget.currentData() or ""
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        return widget.text()
+
+    def set_value(self, value: Any) -> None:
+        text = self.rule.as_text(value)
+        widget = self.input
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(widget.findData(text), 0))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(text)
+        else:
+            widget.setText(text)
+        self.show_error("")
+
+    def check(self) -> bool:
+        """Validate the current text; show what is wrong beside the input."""
+        try:
+            self.rule.clean(self.text())
+        except ValidationError as error:
+            self.show_error(error.message)
+            return False
+        self.show_error("")
+        return True
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.input.setAccessibleDescription(message)
+
+
+class CheckList(QWidget):
+    """A grid of check boxes over catalog items; its value is the list of checked keys."""
+
+    changed = Signal()
+
+    def __init__(self, items: Iterable[CatalogItem], columns: int = 2, parent=None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for index, item in enumerate(items):
+            box = QCheckBox(item.label, self)
+            box.setAccessibleName(item.label)
+            if item.hint:
+                box.setToolTip(item.hint)
+            box.toggled.connect(self.changed)
+            grid.addWidget(box, index // columns, index % columns)
+            self.boxes[item.key] = box
+
+    def keys(self) -> list[str]:
+        return [key for key, box in self.boxes.items() if box.isChecked()]
+
+    def set_keys(self, keys: Iterable[str]) -> None:
+        wanted = set(keys)
+        for key, box in self.boxes.items():
+            box.setChecked(key in wanted)
+
+
+class Form(QObject):
+    """A set of field editors, placed into form layouts, read and checked together."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.editors: dict[str, FieldEditor] = {}
+        self.dirty = False
+        self.changed.connect(self._mark_dirty)
+
+    def add_rows(self, layout: QFormLayout, rules: Iterable[FieldRule]) -> None:
+        """Add a labelled row to `layout` for each rule."""
+        for rule in rules:
+            editor = FieldEditor(rule, self.parent_widget)
+            editor.changed.connect(self.changed)
+            layout.addRow(editor.label, editor.container)
+            self.editors[rule.name] = editor
+
+    def form_layout(self, rules: Iterable[FieldRule]) -> QFormLayout:
+        layout = QFormLayout()
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.add_rows(layout, rules)
+        return layout
+
+    def input(self, name: str) -> QWidget:
+        return self.editors[name].input
+
+    def values(self) -> dict[str, str]:
+        return {name: editor.text() for name, editor in self.editors.items()}
+
+    def load(self, values: Mapping[str, Any]) -> None:
+        for name, editor in self.editors.items():
+            editor.set_value(values.get(name))
+        self.dirty = False
+
+    def check_all(self) -> bool:
+        results = [editor.check() for editor in self.editors.values()]
+        return all(results)
+
+    def show_errors(self, errors: ValidationErrors) -> None:
+        """Show each error beside its field (matched by the field's label)."""
+        by_label = {editor.rule.label: editor for editor in self.editors.values()}
+        for error in errors.errors:
+            editor = by_label.get(error.field)
+            if editor is not None:
+                editor.show_error(error.message)
+
+    def first_invalid(self) -> QWidget | None:
+        for editor in self.editors.values():
+            if editor.error.isVisible():
+                return editor.input
+        return None
+
+    def _mark_dirty(self) -> None:
+        self.dirty = True

@@ -1,0 +1,156 @@
+"""The main window: navigation rail, client header strip, screens, menus, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk import __version__
+from ui.client_header import ClientHeader
+from ui.screens.clients import ClientsScreen
+from ui.widgets import icon
+
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """One window: the rail on the left picks the screen shown on the right."""
+
+    def __init__(self, db_path: Path, settings: QSettings) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.settings = settings
+        self.setWindowTitle("Front Desk")
+        self.setWindowIcon(icon("app"))
+        self.header = ClientHeader(self)
+        self.clients_screen = ClientsScreen(self)
+        self.nav = QListWidget(self)
+        self.stack = QStackedWidget(self)
+        self._lay_out()
+        self.add_screen("Clients", "clients", self.clients_screen)
+        self._make_menus()
+        self._connect()
+        self.nav.setCurrentRow(0)
+        self.statusBar().showMessage(f"Database: {db_path}")
+        self._restore_geometry()
+        self.clients_screen.show_list()
+
+    def _lay_out(self) -> None:
+        self.nav.setObjectName("navRail")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFixedWidth(168)
+        work_area = QWidget(self)
+        column = QVBoxLayout(work_area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(work_area, 1)
+        self.setCentralWidget(central)
+
+    def add_screen(self, title: str, icon_name: str, screen: QWidget) -> None:
+        """Put a screen in the rail under its title."""
+        item = QListWidgetItem(icon(icon_name), title)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
+        self.nav.addItem(item)
+        self.stack.addWidget(screen)
+
+    def screen_titles(self) -> list[str]:
+        return [self.nav.item(row).text() for row in range(self.nav.count())]
+
+    def go_to(self, title: str) -> None:
+        self.nav.setCurrentRow(self.screen_titles().index(title))
+
+    def _make_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New client", QKeySequence.StandardKey.New, self.new_client)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        go_menu = self.menuBar().addMenu("&Go")
+        self._action(go_menu, "&Find client", QKeySequence.StandardKey.Find, self.find_client)
+        for number, title in enumerate(self.screen_titles(), start=1):
+            self._action(
+                go_menu,
+                title,
+                QKeySequence(f"Ctrl+{number}"),
+                lambda _checked=False, t=title: self.go_to(t),
+            )
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About Front Desk", None, self._about)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.nav.currentRowChanged.connect(self._switch_screen)
+        self.clients_screen.client_opened.connect(self.header.show_client)
+        self.clients_screen.client_closed.connect(self.header.clear)
+        self.clients_screen.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 5000)
+        )
+
+    def _switch_screen(self, row: int) -> None:
+        current = self.stack.currentWidget()
+        if row != self.stack.currentIndex() and not self._may_leave(current):
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
+        self.stack.setCurrentIndex(row)
+
+    @staticmethod
+    def _may_leave(screen: QWidget | None) -> bool:
+        confirm = getattr(screen, "confirm_leave", None)
+        return confirm() if confirm else True
+
+    def new_client(self) -> None:
+        self.go_to("Clients")
+        self.clients_screen.new_client()
+
+    def find_client(self) -> None:
+        self.go_to("Clients")
+        self.clients_screen.find_client()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Front Desk",
+            f"Front Desk {__version__}\nIntake, prescriptions, payers and receipts for "
+            f"medical-massage clinics.\n\nDatabase: {self.db_path}",
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_leave(self.stack.currentWidget()):
+            event.ignore()
+            return
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.sync()
+        event.accept()

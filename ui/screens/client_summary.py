@@ -1,0 +1,285 @@
+"""The client summary: contact, alerts, prescription, coverage, recent visits, balance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk import formatting
+from frontdesk.services import clients
+from frontdesk.services.summary import ClientSummary, client_summary
+from ui.widgets import SEVERITY_ROLE, button, chip, title
+
+PRESCRIPTION_ROLES = {
+    "active": "ok",
+    "ending_soon": "warning",
+    "used_up": "contraindication",
+    "expired": "contraindication",
+}
+KIND_LABELS = {
+    "commercial": "Insurance",
+    "discount_program": "Discount program",
+    "government": "Government",
+    "workers_comp": "Workers' compensation",
+    "auto": "Auto accident",
+    "self_pay": "Self-pay",
+}
+
+
+def _clear(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+def _value_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text or "—", parent)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class ClientSummaryPage(QWidget):
+    """One client at a glance, with the actions the front desk takes on them."""
+
+    edit_client = Signal(int)
+    back = Signal()
+    changed = Signal(int)  # archived, restored or deleted
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary: ClientSummary | None = None
+        self.heading = title("", self)
+        self.edit_button = button("Edit client", primary=True, parent=self)
+        self.archive_button = button("Archive client", "archive", parent=self)
+        self.delete_button = button("Delete client", parent=self)
+        self.back_button = button("Back to list", "back", parent=self)
+        self.boxes = {
+            name: QGroupBox(name, self)
+            for name in (
+                "Alerts",
+                "Contact",
+                "Prescription",
+                "Coverage",
+                "Recent visits",
+                "Balance",
+            )
+        }
+        self._lay_out()
+        self.edit_button.clicked.connect(lambda: self.edit_client.emit(self.client_id))
+        self.archive_button.clicked.connect(self._toggle_archive)
+        self.delete_button.clicked.connect(self._delete)
+        self.back_button.clicked.connect(self.back)
+
+    @property
+    def client_id(self) -> int:
+        assert self.summary is not None
+        return self.summary.client.id
+
+    def _lay_out(self) -> None:
+        actions = QHBoxLayout()
+        actions.addWidget(self.heading, 1)
+        for push in (self.back_button, self.delete_button, self.archive_button, self.edit_button):
+            actions.addWidget(push)
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setHorizontalSpacing(16)
+        placement = {
+            "Alerts": (0, 0, 1, 2),
+            "Contact": (1, 0, 1, 1),
+            "Prescription": (1, 1, 1, 1),
+            "Coverage": (2, 0, 1, 1),
+            "Balance": (2, 1, 1, 1),
+            "Recent visits": (3, 0, 1, 2),
+        }
+        for name, box in self.boxes.items():
+            QVBoxLayout(box)
+            grid.addWidget(box, *placement[name])
+        grid.setRowStretch(4, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(actions)
+        layout.addWidget(scroll, 1)
+
+    def show_client(self, client_id: int) -> None:
+        self.summary = client_summary(client_id)
+        client = self.summary.client
+        archived = " (archived)" if client.archived else ""
+        self.heading.setText(f"{client.display_name}{archived}")
+        self.archive_button.setText("Restore client" if client.archived else "Archive client")
+        self.delete_button.setVisible(not self.summary.has_history)
+        self.archive_button.setVisible(self.summary.has_history or client.archived)
+        for fill in (
+            self._fill_alerts,
+            self._fill_contact,
+            self._fill_prescription,
+            self._fill_coverage,
+            self._fill_visits,
+            self._fill_balance,
+        ):
+            fill()
+
+    def _box_layout(self, name: str) -> QVBoxLayout:
+        layout = self.boxes[name].layout()
+        _clear(layout)
+        return layout
+
+    def _form_rows(self, name: str, rows: list[tuple[str, str]]) -> None:
+        form = QFormLayout()
+        for label, value in rows:
+            form.addRow(label, _value_label(value, self.boxes[name]))
+        self._box_layout(name).addLayout(form)
+
+    def _fill_alerts(self) -> None:
+        layout = self._box_layout("Alerts")
+        row = QHBoxLayout()
+        for alert in self.summary.alerts:
+            row.addWidget(chip(alert.label, SEVERITY_ROLE[alert.severity], self))
+        if not self.summary.alerts:
+            row.addWidget(QLabel("No contraindications or cautions recorded.", self))
+        row.addStretch(1)
+        layout.addLayout(row)
+        for alert in self.summary.alerts:
+            if alert.severity == "contraindication":
+                layout.addWidget(_value_label(f"{alert.label}: {alert.hint}", self))
+
+    def _fill_contact(self) -> None:
+        c = self.summary.client
+        address = ", ".join(p for p in (c.address_line1, c.address_line2, c.city) if p)
+        address = f"{address}, {c.state} {c.zip_code}".strip(", ") if c.state else address
+        emergency = ", ".join(
+            p
+            for p in (c.emergency_name, c.emergency_relation, formatting.phone(c.emergency_phone))
+            if p
+        )
+        self._form_rows(
+            "Contact",
+            [
+                (
+                    "Date of birth",
+                    f"{formatting.us_date(c.date_of_birth)} "
+                    f"(age {formatting.age(c.date_of_birth)})",
+                ),
+                ("Mobile phone", formatting.phone(c.mobile_phone)),
+                ("Home phone", formatting.phone(c.home_phone)),
+                ("Email", c.email),
+                ("Address", address),
+                ("Emergency contact", emergency),
+            ],
+        )
+
+    def _fill_prescription(self) -> None:
+        status, prescription = self.summary.prescription_status, self.summary.prescription
+        if status is None or prescription is None:
+            self._box_layout("Prescription").addWidget(
+                QLabel("No prescription: visits are wellness massage, not medical.", self)
+            )
+            return
+        self._form_rows(
+            "Prescription",
+            [
+                (
+                    "Prescribed by",
+                    f"{prescription.physician.display_name} (NPI {prescription.physician.npi})",
+                ),
+                ("Written", formatting.us_date(prescription.written_on)),
+                ("Reason", prescription.reason),
+                ("Diagnoses", "\n".join(f"{code} {text}" for code, text in self.summary.diagnoses)),
+                (
+                    "Visits",
+                    f"{status.visits_used} used, {status.visits_left} left "
+                    f"of {status.visits_prescribed}",
+                ),
+                ("Ends", formatting.us_date(status.end_date)),
+            ],
+        )
+        self.boxes["Prescription"].layout().insertWidget(
+            0, chip(status.label, PRESCRIPTION_ROLES[status.state], self)
+        )
+
+    def _fill_coverage(self) -> None:
+        layout = self._box_layout("Coverage")
+        for line in self.summary.coverages:
+            details = [KIND_LABELS.get(line.payer_kind, line.payer_kind)]
+            details += [f"Member ID {line.member_id}"] if line.member_id else []
+            details += [f"Group {line.group_number}"] if line.group_number else []
+            details += (
+                [f"Authorization {line.authorization_number}"] if line.authorization_number else []
+            )
+            layout.addWidget(_value_label(f"{line.payer_name}: {' · '.join(details)}", self))
+        if not self.summary.coverages:
+            layout.addWidget(QLabel("No coverage on file (self-pay).", self))
+
+    def _fill_visits(self) -> None:
+        layout = self._box_layout("Recent visits")
+        for visit in self.summary.recent_visits:
+            kind = "medical" if visit.medical else "wellness"
+            layout.addWidget(
+                _value_label(
+                    f"{formatting.us_date(visit.starts_on)} · {visit.minutes} min · {kind} · "
+                    f"{visit.therapist} · {visit.status.replace('_', ' ')}",
+                    self,
+                )
+            )
+        if not self.summary.recent_visits:
+            layout.addWidget(QLabel("No visits yet.", self))
+        elif self.summary.visit_count > len(self.summary.recent_visits):
+            layout.addWidget(QLabel(f"{self.summary.visit_count} visits in all.", self))
+
+    def _fill_balance(self) -> None:
+        layout = self._box_layout("Balance")
+        balance = self.summary.balance_cents
+        if balance > 0:
+            layout.addWidget(chip(f"Owes {formatting.money(balance)}", "warning", self))
+        elif balance < 0:
+            layout.addWidget(chip(f"Credit {formatting.money(-balance)}", "ok", self))
+        else:
+            layout.addWidget(chip("Paid in full", "ok", self))
+        layout.addStretch(1)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _toggle_archive(self) -> None:
+        client = self.summary.client
+        if not client.archived:
+            answer = QMessageBox.question(
+                self,
+                "Archive client",
+                f"Archive {client.display_name}? Their history is kept; they leave the list "
+                "unless Show archived is ticked.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        clients.archive_client(client.id, archived=not client.archived)
+        self.show_client(client.id)
+        self.changed.emit(client.id)
+
+    def _delete(self) -> None:
+        client = self.summary.client
+        answer = QMessageBox.question(
+            self,
+            "Delete client",
+            f"Delete {client.display_name} for good? They have no visits, prescriptions, "
+            "payments or receipts.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        clients.delete_client(client.id)
+        self.changed.emit(client.id)
+        self.back.emit()

@@ -1,0 +1,237 @@
+"""The intake form, for new and existing clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk import catalog, formatting
+from frontdesk.models import Client
+from frontdesk.services import clients
+from frontdesk.services.clients import RULES_BY_NAME
+from frontdesk.validation import ValidationErrors
+from ui.forms import CheckList, Form
+from ui.widgets import button, title
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Identity",
+        ("first_name", "middle_name", "last_name", "preferred_name", "date_of_birth", "sex"),
+    ),
+    (
+        "Contact",
+        (
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "zip_code",
+            "mobile_phone",
+            "home_phone",
+            "email",
+            "preferred_contact",
+        ),
+    ),
+    (
+        "Emergency contact and work",
+        ("emergency_name", "emergency_relation", "emergency_phone", "employer", "occupation"),
+    ),
+    ("Consent and notes", ("consent_signed_on", "privacy_notice_on", "referral_source", "notes")),
+)
+HEALTH_FIELDS = ("health_notes", "current_complaint")
+
+
+class IntakePage(QWidget):
+    """Register a new client or edit one; nothing is saved while anything is invalid."""
+
+    saved = Signal(int)
+    cancelled = Signal()
+    open_existing = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client_id: int | None = None
+        self.form = Form(self)
+        self.heading = title("New client", self)
+        self.conditions = CheckList(catalog.health_conditions(), columns=2, parent=self)
+        self.pain_areas = CheckList(catalog.body_areas(), columns=4, parent=self)
+        self.summary = QLabel(self)
+        self.summary.setProperty("class", "fieldError")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        self.save_button = button("Save client", primary=True, parent=self)
+        self.cancel_button = button("Cancel", parent=self)
+        self._lay_out()
+        for check_list in (self.conditions, self.pain_areas):
+            check_list.changed.connect(self.form.changed)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.cancel)
+        for editor in self.form.editors.values():
+            if isinstance(editor.input, QLineEdit):
+                editor.input.returnPressed.connect(self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+    # --- layout ---------------------------------------------------------------------
+
+    def _section(self, heading: str, names: tuple[str, ...]) -> QGroupBox:
+        box = QGroupBox(heading, self)
+        box.setLayout(self.form.form_layout(RULES_BY_NAME[name] for name in names))
+        return box
+
+    def _health_section(self) -> QGroupBox:
+        box = QGroupBox("Health history", self)
+        layout = QVBoxLayout(box)
+        layout.addWidget(QLabel("Conditions (hover for what each means for treatment)", box))
+        layout.addWidget(self.conditions)
+        notes = QFormLayout()
+        self.form.add_rows(notes, (RULES_BY_NAME[name] for name in HEALTH_FIELDS))
+        layout.addLayout(notes)
+        layout.addWidget(QLabel("Areas of pain", box))
+        layout.addWidget(self.pain_areas)
+        return box
+
+    def _lay_out(self) -> None:
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(self._section(*SECTIONS[0]), 0, 0)
+        grid.addWidget(self._section(*SECTIONS[1]), 0, 1, 2, 1)
+        grid.addWidget(self._section(*SECTIONS[2]), 1, 0)
+        grid.addWidget(self._health_section(), 2, 0, 1, 2)
+        grid.addWidget(self._section(*SECTIONS[3]), 3, 0, 1, 2)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addStretch(0)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.heading)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+    # --- data -----------------------------------------------------------------------
+
+    def start_new(self) -> None:
+        self.client_id = None
+        self.heading.setText("New client")
+        self._load({})
+
+    def start_edit(self, client: Client) -> None:
+        self.client_id = client.id
+        self.heading.setText(f"Edit client: {client.display_name}")
+        self._load(client.__data__)
+
+    def _load(self, values: dict[str, Any]) -> None:
+        self.form.load(values)
+        self.conditions.set_keys(values.get("health_conditions") or [])
+        self.pain_areas.set_keys(values.get("pain_areas") or [])
+        self._show_summary("")
+        self.form.dirty = False
+        self.form.input("first_name").setFocus()
+
+    def raw_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = self.form.values()
+        values["health_conditions"] = self.conditions.keys()
+        values["pain_areas"] = self.pain_areas.keys()
+        return values
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self.form.dirty
+
+    # --- actions --------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Validate everything, warn about a duplicate, then save; True when saved."""
+        raw = self.raw_values()
+        try:
+            values = clients.validate_client(raw)
+        except ValidationErrors as errors:
+            self.form.check_all()
+            self.form.show_errors(errors)
+            count = len(errors.errors)
+            self._show_summary(
+                f"Not saved: {count} field{'s' if count > 1 else ''} need attention."
+            )
+            first = self.form.first_invalid()
+            if first is not None:
+                first.setFocus()
+            return False
+        if not self._duplicate_check(values):
+            return False
+        client = clients.save_client(raw, self.client_id)
+        self.client_id = client.id
+        self.form.dirty = False
+        self.saved.emit(client.id)
+        return True
+
+    def _duplicate_check(self, values: dict[str, Any]) -> bool:
+        """Warn when another client has the same name and birth date; True to go on saving."""
+        twins = clients.find_duplicates(
+            values["first_name"], values["last_name"], values["date_of_birth"], self.client_id
+        )
+        if not twins:
+            return True
+        twin = twins[0]
+        box = QMessageBox(QMessageBox.Icon.Warning, "Possible duplicate", "", parent=self)
+        box.setText(
+            f"{twin.display_name}, born {formatting.us_date(twin.date_of_birth)}, "
+            "is already registered."
+        )
+        box.setInformativeText("Open the existing client, or save this one as a different person?")
+        open_button = box.addButton("Open existing client", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Save as new client", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        if box.clickedButton() is open_button:
+            self.form.dirty = False
+            self.open_existing.emit(twin.id)
+            return False
+        return box.clickedButton() is not cancel
+
+    def confirm_leave(self) -> bool:
+        """Ask before unsaved changes are lost; True when it is fine to leave."""
+        if not self.has_unsaved_changes:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "This client has changes that are not saved.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.form.dirty = False
+            return True
+        return False
+
+    def cancel(self) -> None:
+        if self.confirm_leave():
+            self.cancelled.emit()
+
+    def _show_summary(self, message: str) -> None:
+        self.summary.setText(message)
+        self.summary.setVisible(bool(message))

@@ -1,0 +1,48 @@
+"""Small shared widgets: icons, alert chips, primary buttons, section titles."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from frontdesk.resources import resource_path
+
+SEVERITY_ROLE = {"contraindication": "contraindication", "caution": "warning"}
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon from resources/icons by name (without .svg)."""
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+def chip(text: str, role: str, parent: QWidget | None = None) -> QLabel:
+    """A rounded label whose colour says what it means: contraindication, warning or ok."""
+    label = QLabel(text, parent)
+    label.setProperty("role", role)
+    label.setAccessibleName(text)
+    return label
+
+
+def button(text: str, icon_name: str = "", primary: bool = False, parent=None) -> QPushButton:
+    """A push button whose text says what it does."""
+    push = QPushButton(text, parent)
+    if icon_name:
+        push.setIcon(icon(icon_name))
+    if primary:
+        push.setProperty("primary", True)
+        push.setDefault(True)
+    push.setAutoDefault(False)
+    return push
+
+
+def title(text: str, parent: QWidget | None = None) -> QLabel:
+    """A screen or section title, larger and bold."""
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
