@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from itertools import compress
 from dataclasses import dataclass
 
 from frontdesk.resources import resource_path
@@ -194,72 +195,49 @@ class _Index:
 
 
 class _WordIndex:
-    """Word -> billable codes, over descriptions and search terms (a code's terms also apply to
-    the codes beneath it)."""
+    """Word -> billable codes over descriptions and search terms; a code's search terms also
+    apply to the billable codes beneath it."""
 
     def __init__(self, index: _Index) -> None:
-        codes, billable, descriptions = index.codes, index.billable, index.descriptions
+        self.index = index
+        descriptions = index.descriptions
         # Descriptions repeat their parent's text before ", " (7th-character codes above all), so
         # words are found once per distinct piece of text and posted for all its codes at once.
-        holders: dict[str, list[int]] = {}  # piece of a description -> codes that have it
-        # Ties rank by the length of the parent's description: the shorter (more general) family
-        # first, and siblings (right/left side, initial encounter/sequela) in code order.
-        family_length: dict[int, int] = {}
-        ancestors: list[int] = []  # the codes above the current one (the file is a pre-order walk)
-        for i, description in enumerate(descriptions):
-            code = codes[i]
-            while ancestors and not code.startswith(codes[ancestors[-1]]):
-                ancestors.pop()
-            if not billable[i]:
-                ancestors.append(i)
-                continue
-            family_length[i] = len(descriptions[ancestors[-1]] if ancestors else description)
-            for piece in description.split(", "):
+        holders: dict[str, list[int]] = {}  # piece of a description -> billable codes with it
+        for i in compress(range(len(descriptions)), index.billable):
+            for piece in descriptions[i].split(", "):
                 found = holders.get(piece)
                 if found is None:
                     holders[piece] = [i]
                 else:
                     found.append(i)
-
-        desc_postings: dict[str, list[int]] = {}
-        folded_pieces: dict[str, str] = {}
-        for piece, found in holders.items():
-            words = _words(piece)
-            folded_pieces[piece] = " ".join(words)
+        piece_words = [_WORD_RE.findall(piece) for piece in _fold_all(holders)]
+        self.desc_postings: dict[str, list[int]] = {}
+        for found, words in zip(holders.values(), piece_words, strict=True):
             for word in set(words):
-                desc_postings.setdefault(word, []).extend(found)
-        # position -> " folded words of the description ", for matching the query as a phrase
-        texts = {
-            i: f" {' '.join(map(folded_pieces.__getitem__, descriptions[i].split(', ')))} "
-            for i in family_length
-        }
+                self.desc_postings.setdefault(word, []).extend(found)
+        self.folded_pieces = dict(zip(holders, map(" ".join, piece_words), strict=True))
 
-        term_postings: dict[str, list[int]] = {}
-        term_texts: dict[int, list[str]] = {}
-        for i, terms in enumerate(index.terms):
-            if not terms:
-                continue
-            beneath = [j for j in index.subtree(i) if billable[j]]
-            for term in terms.split("|"):
-                words = _words(term)
-                folded = f" {' '.join(words)} "
-                for j in beneath:
-                    term_texts.setdefault(j, []).append(folded)
-                for word in set(words):
-                    term_postings.setdefault(word, []).extend(beneath)
+        # Search terms are posted on the code that has them (often a category) and spread to
+        # the billable codes beneath it when a query matches.
+        self.term_postings: dict[str, list[int]] = {}
+        self.own_terms: dict[int, list[str]] = {}
+        positions = list(compress(range(len(index.terms)), index.terms))
+        terms_texts = [index.terms[i].split("|") for i in positions]
+        folded = iter(_fold_all([term for terms in terms_texts for term in terms]))
+        for i, terms in zip(positions, terms_texts, strict=True):
+            words_of_terms = [_WORD_RE.findall(next(folded)) for _ in terms]
+            self.own_terms[i] = [f" {' '.join(words)} " for words in words_of_terms]
+            for word in {word for words in words_of_terms for word in words}:
+                self.term_postings.setdefault(word, []).append(i)
 
-        self.desc_postings = desc_postings
-        self.term_postings = term_postings
-        self.texts = texts
-        self.term_texts = term_texts
-        self.family_length = family_length
-        self.vocabulary = sorted(desc_postings.keys() | term_postings.keys())
+        self.vocabulary = sorted(self.desc_postings.keys() | self.term_postings.keys())
+        self._lock = threading.Lock()
         self._prefix_cache: dict[str, tuple[set[int], set[int]]] = {}
-        self._cache_lock = threading.Lock()
+        self._profiles: dict[int, tuple[str, list[str], int]] = {}
 
     def _matching(self, prefix: str) -> tuple[set[int], set[int]]:
-        """Codes with a word starting with prefix: (in the description, in the description or
-        the terms)."""
+        """Billable codes with a word starting with prefix: (in the description, anywhere)."""
         cached = self._prefix_cache.get(prefix)
         if cached is not None:
             return cached
@@ -268,12 +246,35 @@ class _WordIndex:
         hi = bisect.bisect_left(vocabulary, prefix + "\x7f", lo)
         words = vocabulary[lo:hi]
         in_desc = _union(self.desc_postings.get(word) for word in words)
-        anywhere = in_desc | _union(self.term_postings.get(word) for word in words)
-        with self._cache_lock:
+        anywhere = set(in_desc)
+        index = self.index
+        billable = index.billable
+        for i in _union(self.term_postings.get(word) for word in words):
+            anywhere.update(j for j in index.subtree(i) if billable[j])
+        with self._lock:
             if len(self._prefix_cache) >= _PREFIX_CACHE_SIZE:
                 self._prefix_cache.clear()
             self._prefix_cache[prefix] = (in_desc, anywhere)
         return in_desc, anywhere
+
+    def _profile(self, i: int) -> tuple[str, list[str], int]:
+        """What ranking needs of billable code i: its folded description, the folded search terms
+        that apply to it, and the length of its parent's description."""
+        profile = self._profiles.get(i)
+        if profile is None:
+            index = self.index
+            code, description = index.codes[i], index.descriptions[i]
+            pieces = map(self.folded_pieces.__getitem__, description.split(", "))
+            text = f" {' '.join(pieces)} "
+            terms = list(self.own_terms.get(i, ()))
+            family_length = 0
+            for end in range(len(code) - 1, 2, -1):
+                j = index.position.get(code[:end])
+                if j is not None:
+                    family_length = family_length or len(index.descriptions[j])
+                    terms += self.own_terms.get(j, ())
+            profile = self._profiles[i] = (text, terms, family_length or len(description))
+        return profile
 
     def search(self, text: str, limit: int) -> list[int]:
         """Positions of the best matching billable codes."""
@@ -295,7 +296,8 @@ class _WordIndex:
 
         phrase = " " + " ".join(typed)
         whole = phrase + " "
-        texts, term_texts, family_length = self.texts, self.term_texts, self.family_length
+        word_starts = [" " + word for word in words]
+        profile = self._profile
 
         def closeness(folded: str) -> int:
             """How closely one text matches the query as typed (0 is best)."""
@@ -307,19 +309,28 @@ class _WordIndex:
                 return 3
             if phrase in folded:
                 return 4
-            return 5 if all(f" {word}" in folded for word in words) else 6
+            return 5 if all(start in folded for start in word_starts) else 6
 
         def rank(i: int) -> tuple[int, int, bool, int, int]:
-            best, source = closeness(texts[i]), 0
-            for folded in term_texts.get(i, ()):
+            # Siblings tie on their parent's description length, so they stay in code order
+            # (right/left side; initial encounter/sequela); shorter families come first.
+            folded_description, terms, family_length = profile(i)
+            best, source = closeness(folded_description), 0
+            for folded in terms:
                 if best == 0:
                     break
                 near = closeness(folded)
                 if near < best:
                     best, source = near, 1
-            return best, source, i not in in_desc, family_length[i], i
+            return best, source, i not in in_desc, family_length, i
 
         return heapq.nsmallest(limit, candidates, key=rank)
+
+
+def _fold_all(texts: Iterable[str]) -> list[str]:
+    """_fold of many texts at once (one pass over their joined text)."""
+    folded = "\n".join(texts).lower().replace("'", "").replace("\u2019", "").split("\n")
+    return [text if text.isascii() else _fold(text) for text in folded]
 
 
 def _union(postings: Iterable[list[int] | None]) -> set[int]:

@@ -117,7 +117,7 @@ _MONEY_RE = re.compile(
 )
 _INTEGER_RE = re.compile(r"(?P<sign>[-+])?(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _EIN_RE = re.compile(r"[0-9]{2}-?[0-9]{7}")
-_ICD10_RE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
+_ICD10_RE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4}|[0-9A-Z]{1,4})?")
 _LICENSE_RE = re.compile(r"[A-Z0-9.-]{3,20}")
 
 
@@ -555,13 +555,12 @@ def icd10_code(text: str, field: str = "Diagnosis code") -> Icd10Code:
     """A billable ICD-10-CM diagnosis code ("m5450" -> M54.50) with its description."""
     from frontdesk import icd10  # lazy: the code index loads on first use
 
-    cleaned = _present(text, field, required=True)
-    assert cleaned is not None
+    cleaned = "".join((_present(text, field, required=True) or "").split())
     hint = "type the code from the prescription, e.g. M54.50."
     if not (cleaned.isascii() and _ICD10_RE.fullmatch(cleaned.upper())):
         raise ValidationError(field, f"{cleaned} is not an ICD-10-CM code; {hint}")
     try:
-        code = icd10.normalize_code(cleaned)
+        code = icd10.normalize_code(cleaned).rstrip(".")
     except ValueError:
         raise ValidationError(field, f"{cleaned} is not an ICD-10-CM code; {hint}") from None
     found = icd10.lookup(code)

@@ -1,7 +1,72 @@
-"""Shared test set-up: every test gets its own database; Qt runs offscreen."""
+"""Shared test set-up: every test gets its own database file; Qt runs offscreen.
+
+No test touches the user's real data, config or cache folders: they are
+pointed into the test's own temporary folder.
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import date
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from frontdesk import db  # noqa: E402
+from frontdesk.services import clinic  # noqa: E402
+
+CLINIC = {
+    "name": "Harbor Medical Massage",
+    "address_line1": "12 Front St",
+    "city": "Salem",
+    "state": "OR",
+    "zip_code": "97301",
+    "phone": "(503) 555-0100",
+    "ein": "93-1234567",
+    "npi": "1234567893",
+}
+THERAPIST = {
+    "first_name": "Hannah",
+    "last_name": "Okafor",
+    "credentials": "LMT",
+    "license_number": "LMT-21873",
+    "license_state": "OR",
+    "npi": "1245319599",
+}
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HOME"):
+        folder = tmp_path / "home" / variable.lower()
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(variable, str(folder))
+    monkeypatch.delenv("FRONTDESK_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "clinic.db"
+
+
+@pytest.fixture
+def database(db_path: Path):
+    opened = db.open_database(db_path)
+    yield opened
+    db.close_database()
+
+
+@pytest.fixture
+def set_up_clinic(database):
+    """A database with the clinic profile and one therapist."""
+    return clinic.setup_clinic(CLINIC, THERAPIST)
+
+
+@pytest.fixture
+def demo_clinic(database):
+    from frontdesk.demo import build_demo_clinic
+
+    build_demo_clinic(today=date(2026, 11, 27))
+    return database

@@ -31,7 +31,15 @@ def _text(max_length: int) -> Any:
 
 
 def _choice(choices: tuple[tuple[str, str], ...]) -> Any:
-    return using(validation.choice, options=[value for value, _ in choices])
+    """One of the choices, by value or shown text; blank is fine when "" is a choice."""
+    options = dict(choices)
+
+    def parse(text: str, label: str) -> str:
+        if not text.strip() and "" in options:
+            return ""
+        return validation.choice(text, label, options)
+
+    return parse
 
 
 _optional_name = using(validation.person_name, required=False)

@@ -577,7 +577,13 @@ def test_license_number_required() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("M54.50", "M54.50"), ("m5450", "M54.50"), (" m54.2 ", "M54.2"), ("M62.830", "M62.830")],
+    [
+        ("M54.50", "M54.50"),
+        ("m5450", "M54.50"),
+        (" m54.2 ", "M54.2"),
+        ("M62.830", "M62.830"),
+        ("M 54 .2", "M54.2"),
+    ],
 )
 def test_icd10_code_accepts_billable_codes(raw: str, expected: str) -> None:
     found = validation.icd10_code(raw)
@@ -593,6 +599,8 @@ def test_icd10_code_accepts_billable_codes(raw: str, expected: str) -> None:
         ("back pain", "is not an ICD-10-CM code; type the code from the prescription"),
         ("5450", "e.g. M54.50"),
         ("M54.50000", "is not an ICD-10-CM code"),
+        ("M5.45", "is not an ICD-10-CM code"),
+        ("m54..2", "is not an ICD-10-CM code"),
         ("Z99.99X", "is not in the ICD-10-CM code set"),
     ],
 )
@@ -608,8 +616,9 @@ def test_icd10_category_suggests_billable_codes() -> None:
     assert err.message == "M54.5 is a category; use a billable code: M54.50, M54.51, M54.59"
 
 
-def test_icd10_big_category_lists_a_few_then_an_ellipsis() -> None:
-    err = refused(validation.icd10_code, "M54")
+@pytest.mark.parametrize("raw", ["M54", "m54."])
+def test_icd10_big_category_lists_a_few_then_an_ellipsis(raw: str) -> None:
+    err = refused(validation.icd10_code, raw)
     assert err.message.startswith("M54 is a category; use a billable code: ")
     assert err.message.endswith(", …")
     assert err.message.count(",") == validation.MAX_ICD10_SUGGESTIONS
