@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_icd10.py
 
 installer: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[installer]"
 	$(PY) build_installer.py
 
 clean:

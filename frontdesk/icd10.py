@@ -15,8 +15,8 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 
 from frontdesk.resources import resource_path
 
@@ -29,7 +29,7 @@ _FORMAT = "# frontdesk-icd10cm-index 1"
 _STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to"})
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _CODE_QUERY_RE = re.compile(r"[A-Z][0-9A-Z]{1,2}(?:\.[0-9A-Z]{0,4})?")
-_PREFIX_CACHE_SIZE = 256
+_PREFIX_CACHE_LIMIT = 1_000_000  # positions held by the cache of word-prefix matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +234,7 @@ class _WordIndex:
         self.vocabulary = sorted(self.desc_postings.keys() | self.term_postings.keys())
         self._lock = threading.Lock()
         self._prefix_cache: dict[str, tuple[set[int], set[int]]] = {}
+        self._prefix_cache_size = 0
         self._profiles: dict[int, tuple[str, list[str], int]] = {}
 
     def _matching(self, prefix: str) -> tuple[set[int], set[int]]:
@@ -252,28 +253,28 @@ class _WordIndex:
         for i in _union(self.term_postings.get(word) for word in words):
             anywhere.update(j for j in index.subtree(i) if billable[j])
         with self._lock:
-            if len(self._prefix_cache) >= _PREFIX_CACHE_SIZE:
+            if self._prefix_cache_size > _PREFIX_CACHE_LIMIT:
                 self._prefix_cache.clear()
+                self._prefix_cache_size = 0
             self._prefix_cache[prefix] = (in_desc, anywhere)
+            self._prefix_cache_size += len(in_desc) + len(anywhere)
         return in_desc, anywhere
 
     def _profile(self, i: int) -> tuple[str, list[str], int]:
         """What ranking needs of billable code i: its folded description, the folded search terms
         that apply to it, and the length of its parent's description."""
-        profile = self._profiles.get(i)
-        if profile is None:
-            index = self.index
-            code, description = index.codes[i], index.descriptions[i]
-            pieces = map(self.folded_pieces.__getitem__, description.split(", "))
-            text = f" {' '.join(pieces)} "
-            terms = list(self.own_terms.get(i, ()))
-            family_length = 0
-            for end in range(len(code) - 1, 2, -1):
-                j = index.position.get(code[:end])
-                if j is not None:
-                    family_length = family_length or len(index.descriptions[j])
-                    terms += self.own_terms.get(j, ())
-            profile = self._profiles[i] = (text, terms, family_length or len(description))
+        index = self.index
+        code, description = index.codes[i], index.descriptions[i]
+        pieces = map(self.folded_pieces.__getitem__, description.split(", "))
+        text = f" {' '.join(pieces)} "
+        terms = list(self.own_terms.get(i, ()))
+        family_length = 0
+        for end in range(len(code) - 1, 2, -1):
+            j = index.position.get(code[:end])
+            if j is not None:
+                family_length = family_length or len(index.descriptions[j])
+                terms += self.own_terms.get(j, ())
+        profile = self._profiles[i] = (text, terms, family_length or len(description))
         return profile
 
     def search(self, text: str, limit: int) -> list[int]:
@@ -297,7 +298,7 @@ class _WordIndex:
         phrase = " " + " ".join(typed)
         whole = phrase + " "
         word_starts = [" " + word for word in words]
-        profile = self._profile
+        profiles, profile = self._profiles, self._profile
 
         def closeness(folded: str) -> int:
             """How closely one text matches the query as typed (0 is best)."""
@@ -314,7 +315,7 @@ class _WordIndex:
         def rank(i: int) -> tuple[int, int, bool, int, int]:
             # Siblings tie on their parent's description length, so they stay in code order
             # (right/left side; initial encounter/sequela); shorter families come first.
-            folded_description, terms, family_length = profile(i)
+            folded_description, terms, family_length = profiles.get(i) or profile(i)
             best, source = closeness(folded_description), 0
             for folded in terms:
                 if best == 0:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -43,7 +44,9 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)
-        self.statusBar().showMessage(f"Database: {db_path}")
+        self.database_label = QLabel(f"Database: {db_path.name}", self)
+        self.database_label.setToolTip(str(db_path))
+        self.statusBar().addPermanentWidget(self.database_label)
         self._restore_geometry()
         self.clients_screen.show_list()
 

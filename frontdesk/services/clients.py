@@ -214,8 +214,11 @@ def _as_date(text: str) -> date | None:
         return None
 
 
+SEARCH_LIMIT = 500
+
+
 def search_clients(
-    text: str = "", include_archived: bool = False, limit: int = 500
+    text: str = "", include_archived: bool = False, limit: int = SEARCH_LIMIT
 ) -> list[ClientRow]:
     """Clients matching a name prefix, phone digits or a MM/DD/YYYY birth date."""
     query = Client.select()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import clinic
 from frontdesk.validation import ValidationErrors
 from ui.forms import Form
-from ui.widgets import title
+from ui.widgets import button, title
 
 
 class SetupDialog(QDialog):
@@ -32,11 +32,9 @@ class SetupDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            "Save and start", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setProperty("primary", True)
-        self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button = button("Save and start", primary=True, parent=self)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(button("Quit", parent=self), QDialogButtonBox.ButtonRole.RejectRole)
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -62,6 +60,7 @@ class SetupDialog(QDialog):
             )
         )
         layout.addLayout(columns)
+        layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(900, 520)

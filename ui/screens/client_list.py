@@ -42,16 +42,32 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class ClientTableModel(QAbstractTableModel):
-    """Rows of the clients list."""
+    """Rows of the clients list, handed to the view a batch at a time as it scrolls."""
+
+    BATCH = 100
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.found: list[ClientRow] = []
         self.rows: list[ClientRow] = []
 
     def set_rows(self, rows: list[ClientRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.found = rows
+        self.rows = rows[: self.BATCH]
         self.endResetModel()
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < len(self.found)
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        start = len(self.rows)
+        more = self.found[start : start + self.BATCH]
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -156,10 +172,19 @@ class ClientListPage(QWidget):
         self.timer.stop()
         rows = clients.search_clients(self.search.text(), self.show_archived.isChecked())
         self.model.set_rows(rows)
-        shown = "client" if len(rows) == 1 else "clients"
-        self.count_label.setText(f"{len(rows)} {shown}")
+        self.count_label.setText(self._count_text(len(rows)))
         if rows:
             self.table.selectRow(0)
+
+    def _count_text(self, count: int) -> str:
+        query = self.search.text().strip()
+        if count == 0 and not query:
+            return "No clients yet. Click New client (Ctrl+N) to register the first one."
+        if count == 0:
+            return f"No client matches “{query}”. Check the spelling, or register a new client."
+        noun = "client" if count == 1 else "clients"
+        more = " (the first ones; type more to narrow)" if count >= clients.SEARCH_LIMIT else ""
+        return f"{count} {noun}{more}"
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -20,6 +20,7 @@ from frontdesk.services import clients
 from frontdesk.services.summary import ClientSummary, client_summary
 from ui.widgets import SEVERITY_ROLE, button, chip, title
 
+LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {
     "active": "ok",
     "ending_soon": "warning",
@@ -209,20 +210,21 @@ class ClientSummaryPage(QWidget):
                 ("Ends", formatting.us_date(status.end_date)),
             ],
         )
-        self.boxes["Prescription"].layout().insertWidget(
-            0, chip(status.label, PRESCRIPTION_ROLES[status.state], self)
-        )
+        status_chip = chip(status.label, PRESCRIPTION_ROLES[status.state], self)
+        self.boxes["Prescription"].layout().insertWidget(0, status_chip, 0, LEFT)
 
     def _fill_coverage(self) -> None:
         layout = self._box_layout("Coverage")
         for line in self.summary.coverages:
-            details = [KIND_LABELS.get(line.payer_kind, line.payer_kind)]
+            kind = KIND_LABELS.get(line.payer_kind, line.payer_kind)
+            details = [kind] if kind != line.payer_name else []
             details += [f"Member ID {line.member_id}"] if line.member_id else []
             details += [f"Group {line.group_number}"] if line.group_number else []
             details += (
                 [f"Authorization {line.authorization_number}"] if line.authorization_number else []
             )
-            layout.addWidget(_value_label(f"{line.payer_name}: {' · '.join(details)}", self))
+            text = " · ".join([line.payer_name, *details])
+            layout.addWidget(_value_label(text, self))
         if not self.summary.coverages:
             layout.addWidget(QLabel("No coverage on file (self-pay).", self))
 
@@ -246,11 +248,12 @@ class ClientSummaryPage(QWidget):
         layout = self._box_layout("Balance")
         balance = self.summary.balance_cents
         if balance > 0:
-            layout.addWidget(chip(f"Owes {formatting.money(balance)}", "warning", self))
+            text, role = f"Owes {formatting.money(balance)}", "warning"
         elif balance < 0:
-            layout.addWidget(chip(f"Credit {formatting.money(-balance)}", "ok", self))
+            text, role = f"Credit {formatting.money(-balance)}", "ok"
         else:
-            layout.addWidget(chip("Paid in full", "ok", self))
+            text, role = "Paid in full", "ok"
+        layout.addWidget(chip(text, role, self), 0, LEFT)
         layout.addStretch(1)
 
     # --- actions ------------------------------------------------------------------------
