@@ -50,6 +50,10 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "M76.3": ("IT band syndrome",),
     "S16.1": ("Neck strain",),
     "S39.012": ("Low back strain", "Lumbar strain"),
+    "M50.2": ("Herniated disc, neck", "Bulging disc, neck", "Slipped disc, neck"),
+    "M51.2": ("Herniated disc", "Bulging disc", "Slipped disc"),
+    "M50.3": ("Degenerative disc disease, neck",),
+    "M51.3": ("Degenerative disc disease",),
 }
 
 
