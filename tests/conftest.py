@@ -14,8 +14,8 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from frontdesk import db  # noqa: E402
-from frontdesk.services import clinic  # noqa: E402
+from frontdesk import db
+from frontdesk.services import clinic
 
 CLINIC = {
     "name": "Harbor Medical Massage",

@@ -1,6 +1,6 @@
 """Write the user guide's screenshots (docs/screenshots/) from a fresh demo clinic.
 
-    QT_QPA_PLATFORM=offscreen python tools/take_screenshots.py
+QT_QPA_PLATFORM=offscreen python tools/take_screenshots.py
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from frontdesk import db  # noqa: E402
-from frontdesk.demo import build_demo_clinic  # noqa: E402
-from ui.app import build_main_window  # noqa: E402
-from ui.dialogs.setup import SetupDialog  # noqa: E402
+from frontdesk import db
+from frontdesk.demo import build_demo_clinic
+from ui.app import build_main_window
+from ui.dialogs.setup import SetupDialog
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -63,8 +63,12 @@ def demo_screens(folder: Path) -> None:
     save(window, "client-summary.png")
     screen.new_client()
     form = screen.intake_page.form
-    for name, text in (("first_name", "Rosa"), ("last_name", "Delgado"),
-                       ("date_of_birth", "02/30/1984"), ("mobile_phone", "503 555 01")):
+    for name, text in (
+        ("first_name", "Rosa"),
+        ("last_name", "Delgado"),
+        ("date_of_birth", "02/30/1984"),
+        ("mobile_phone", "503 555 01"),
+    ):
         form.input(name).setText(text)
         form.editors[name].check()
     screen.intake_page.save()

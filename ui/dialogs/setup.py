@@ -63,7 +63,7 @@ class SetupDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(900, 520)
+        self.resize(900, self.sizeHint().height())
 
     def save(self) -> None:
         valid = [form.check_all() for form in (self.clinic_form, self.therapist_form)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -76,6 +77,7 @@ class IntakePage(QWidget):
         self.save_button = button("Save client", primary=True, parent=self)
         self.cancel_button = button("Cancel", parent=self)
         self._lay_out()
+        self._set_tab_order()
         for check_list in (self.conditions, self.pain_areas):
             check_list.changed.connect(self.form.changed)
         self.save_button.clicked.connect(self.save)
@@ -127,6 +129,18 @@ class IntakePage(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
+    def _set_tab_order(self) -> None:
+        """Tab follows the form as laid out: sections, health history, then the buttons."""
+        names = [name for _, section in SECTIONS[:3] for name in section]
+        inputs: list[QWidget] = [self.form.input(name) for name in names]
+        inputs += list(self.conditions.boxes.values())
+        inputs += [self.form.input(name) for name in HEALTH_FIELDS]
+        inputs += list(self.pain_areas.boxes.values())
+        inputs += [self.form.input(name) for name in SECTIONS[3][1]]
+        inputs += [self.cancel_button, self.save_button]
+        for before, after in pairwise(inputs):
+            QWidget.setTabOrder(before, after)
+
     # --- data -----------------------------------------------------------------------
 
     def start_new(self) -> None:
@@ -168,9 +182,8 @@ class IntakePage(QWidget):
             self.form.check_all()
             self.form.show_errors(errors)
             count = len(errors.errors)
-            self._show_summary(
-                f"Not saved: {count} field{'s' if count > 1 else ''} need attention."
-            )
+            fields = "1 field needs" if count == 1 else f"{count} fields need"
+            self._show_summary(f"Not saved: {fields} attention.")
             first = self.form.first_invalid()
             if first is not None:
                 first.setFocus()

@@ -1,0 +1,340 @@
+"""Shared moves for the widget tests: find what a person sees, type, click, answer dialogs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
+
+from frontdesk.models import Client
+from frontdesk.services import clients
+
+# --- the Qt binding itself ------------------------------------------------------------------
+
+
+def pyside_drops_none_references() -> bool:
+    """True when Qt calls lose references to None or True.
+
+    PySide6 6.12.0 does this on Python 3.11 (6.11.3 does not): each call of a void Qt
+    method loses a reference to None, each Python `signal.emit(...)` one to True. On
+    Python 3.12+ those objects are immortal, so it is harmless there; on 3.11 a count
+    reaches zero after some thousands of calls and the interpreter aborts
+    ("none_dealloc" / "bool_dealloc").
+    """
+    if sys.version_info >= (3, 12):
+        return False
+    probe = _Probe()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(100):
+        probe.setObjectName("probe")
+        probe.ping.emit()
+    lost_none = none_before - sys.getrefcount(None)
+    lost_true = true_before - sys.getrefcount(True)
+    return lost_none > 50 or lost_true > 50
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+# --- finding widgets ----------------------------------------------------------------------
+
+
+def _visible_named(parent: QWidget, name: str) -> list[QWidget]:
+    return [
+        widget
+        for widget in parent.findChildren(QWidget)
+        if widget.accessibleName() == name and widget.isVisible()
+    ]
+
+
+def find_input(parent: QWidget, name: str) -> QWidget:
+    """The one visible widget whose accessible name (= visible label) is `name`."""
+    found = _visible_named(parent, name)
+    if len(found) != 1:
+        shown = sorted(
+            {w.accessibleName() for w in parent.findChildren(QWidget) if w.isVisible()} - {""}
+        )
+        raise AssertionError(
+            f"expected exactly one visible input named {name!r}, found {len(found)}; "
+            f"visible names: {shown}"
+        )
+    return found[0]
+
+
+def _button_text(button: QAbstractButton) -> str:
+    return button.text().replace("&", "")
+
+
+def visible_buttons(parent: QWidget) -> list[str]:
+    return [
+        _button_text(b) for b in parent.findChildren(QAbstractButton) if b.isVisible() and b.text()
+    ]
+
+
+def find_button(parent: QWidget, text: str) -> QAbstractButton:
+    """The one visible button that says `text` (mnemonic & ignored)."""
+    found = [
+        b for b in parent.findChildren(QAbstractButton) if b.isVisible() and _button_text(b) == text
+    ]
+    if len(found) != 1:
+        raise AssertionError(
+            f"expected exactly one visible button {text!r}, found {len(found)}; "
+            f"visible buttons: {visible_buttons(parent)}"
+        )
+    return found[0]
+
+
+def field_error(parent: QWidget, label: str) -> str:
+    """The error shown beside the input labelled `label` ("" when none is shown)."""
+    field = find_input(parent, label)
+    errors = [w for w in parent.findChildren(QLabel) if w.accessibleName() == f"{label} error"]
+    assert len(errors) == 1, f"expected one error line for {label!r}, found {len(errors)}"
+    error = errors[0]
+    assert error.parentWidget() is field.parentWidget(), f"{label!r} error is not beside it"
+    return error.text() if error.isVisible() else ""
+
+
+def focused_name() -> str:
+    """The accessible name of the widget that has the keyboard focus."""
+    widget = QApplication.focusWidget()
+    return widget.accessibleName() if widget is not None else ""
+
+
+def visible_texts(parent: QWidget) -> list[str]:
+    """The texts of the labels a person can see in `parent`."""
+    return [label.text() for label in parent.findChildren(QLabel) if label.isVisible()]
+
+
+def group_box(parent: QWidget, title: str) -> QGroupBox:
+    found = [b for b in parent.findChildren(QGroupBox) if b.title() == title and b.isVisible()]
+    assert len(found) == 1, f"expected one visible section {title!r}, found {len(found)}"
+    return found[0]
+
+
+def layout_widgets(layout: QLayout) -> list[QWidget]:
+    """The widgets a layout holds now (nested layouts included), in order."""
+    widgets: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item.widget() is not None:
+            widgets.append(item.widget())
+        elif item.layout() is not None:
+            widgets.extend(layout_widgets(item.layout()))
+    return widgets
+
+
+def form_rows(box: QWidget) -> dict[str, str]:
+    """Label → value of the form rows a section shows now."""
+    rows: dict[str, str] = {}
+
+    def walk(layout: QLayout) -> None:
+        if isinstance(layout, QFormLayout):
+            for row in range(layout.rowCount()):
+                label = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                field = layout.itemAt(row, QFormLayout.ItemRole.FieldRole)
+                if label and field and label.widget() and field.widget():
+                    rows[label.widget().text()] = field.widget().text()
+            return
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item.layout() is not None:
+                walk(item.layout())
+
+    walk(box.layout())
+    return rows
+
+
+def chips(layout: QLayout) -> list[tuple[str, str]]:
+    """(text, role) of the alert chips a layout shows now."""
+    return [
+        (w.text(), w.property("role"))
+        for w in layout_widgets(layout)
+        if isinstance(w, QLabel) and w.property("role")
+    ]
+
+
+def table_rows(parent: QWidget, name: str = "Clients") -> list[dict[str, str]]:
+    """Each row of the visible table `name`, read through its model, as header → text."""
+    table = find_input(parent, name)
+    assert isinstance(table, QTableView)
+    model = table.model()
+    headers = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
+    ]
+    return [
+        {headers[column]: model.index(row, column).data() for column in range(len(headers))}
+        for row in range(model.rowCount())
+    ]
+
+
+def row_names(parent: QWidget) -> list[str]:
+    return [row["Name"] for row in table_rows(parent)]
+
+
+# --- typing and clicking -------------------------------------------------------------------
+
+
+def press(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Press a key where the keyboard focus is, as a person would."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(widget, key, modifier)
+
+
+def type_text(qtbot, text: str) -> None:
+    """Type into the widget that has the focus."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    qtbot.keyClicks(widget, text)
+
+
+def click(qtbot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_button(qtbot, parent: QWidget, text: str) -> None:
+    click(qtbot, find_button(parent, text))
+
+
+def enter_text(qtbot, parent: QWidget, label: str, text: str) -> QWidget:
+    """Click into the field labelled `label`, replace its text with `text`; focus stays."""
+    field = find_input(parent, label)
+    click(qtbot, field)
+    assert QApplication.focusWidget() is field, f"clicking {label!r} did not focus it"
+    if isinstance(field, QComboBox):
+        qtbot.keyClicks(field, text)  # keyboard search picks the entry
+        return field
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if text:
+        qtbot.keyClicks(field, text)
+    else:
+        qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    return field
+
+
+def fill(qtbot, parent: QWidget, label: str, text: str) -> QWidget:
+    """Replace the text of the field labelled `label`, then leave it with Tab."""
+    field = enter_text(qtbot, parent, label, text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    return field
+
+
+def fill_form(qtbot, parent: QWidget, values: dict[str, str]) -> None:
+    for label, text in values.items():
+        fill(qtbot, parent, label, text)
+
+
+# --- modal dialogs -------------------------------------------------------------------------
+
+
+@dataclass
+class ModalAnswer:
+    """What the modal dialog said, filled in when it was answered."""
+
+    button: str
+    title: str = ""
+    text: str = ""
+    answered: bool = False
+    problem: str = ""
+    owner: QWidget | None = None  # the window the dialog was opened over
+
+
+@contextmanager
+def answering(qtbot, button: str, title: str | None = None) -> Iterator[ModalAnswer]:
+    """Click `button` on the next modal dialog that opens inside the `with` block.
+
+    The dialog is really shown (its own event loop runs); a timer finds it as the
+    active modal widget and clicks the button that says `button`.
+    """
+    answer = ModalAnswer(button)
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def answer_it() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not box.isVisible():
+            return
+        timer.stop()
+        answer.title = box.windowTitle()
+        answer.text = box.text() if isinstance(box, QMessageBox) else ""
+        answer.owner = box.parentWidget().window() if box.parentWidget() else None
+        matches = [b for b in box.findChildren(QAbstractButton) if _button_text(b) == button]
+        if len(matches) != 1:
+            answer.problem = f"{box.windowTitle()!r} has buttons {visible_buttons(box)}"
+            box.reject()  # never leave a test hanging on a box
+            return
+        answer.answered = True
+        qtbot.mouseClick(matches[0], Qt.MouseButton.LeftButton)
+
+    timer.timeout.connect(answer_it)
+    timer.start()
+    try:
+        yield answer
+    finally:
+        timer.stop()
+    assert not answer.problem, f"cannot click {button!r}: {answer.problem}"
+    assert answer.answered, f"no dialog opened to answer with {button!r}"
+    if title is not None:
+        assert answer.title == title
+    owner = answer.owner
+    if owner is not None and owner.isVisible() and QApplication.activeWindow() is None:
+        # A desktop's window manager hands activation back; the offscreen platform does not.
+        owner.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+
+
+class StrayDialogGuard:
+    """Closes a modal dialog nobody answers, so a test fails instead of hanging."""
+
+    def __init__(self, limit_seconds: float = 3.0) -> None:
+        self.limit = limit_seconds
+        self.first_seen: dict[int, float] = {}
+        self.strays: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._check)
+        self.timer.start()
+
+    def _check(self) -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not box.isVisible():
+            return
+        first = self.first_seen.setdefault(id(box), time.monotonic())
+        if time.monotonic() - first > self.limit:
+            self.strays.append(f"{box.windowTitle()!r}: {getattr(box, 'text', str)()}")
+            box.reject()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+# --- data ---------------------------------------------------------------------------------
+
+CLIENT_FORM = {
+    "first_name": "Zelda",
+    "last_name": "Quillfeather",
+    "date_of_birth": "03/14/1975",
+}
+
+
+def add_client(**values: Any) -> Client:
+    """Register a client through the core service (as an earlier visit to the desk would)."""
+    return clients.save_client({**CLIENT_FORM, **values})

@@ -1,0 +1,112 @@
+"""The main window: navigation rail, Ctrl+F, remembered geometry, the client header strip."""
+
+from __future__ import annotations
+
+from helpers import (
+    add_client,
+    answering,
+    chips,
+    click_button,
+    find_input,
+    focused_name,
+    layout_widgets,
+    press,
+    row_names,
+    type_text,
+    visible_texts,
+)
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QListWidget, QMenu
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+BLOOD_CLOTS = "Blood clots / deep vein thrombosis (DVT)"
+
+
+def open_client(qtbot, window, typed: str, name: str) -> None:
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, typed)
+    qtbot.waitUntil(lambda: row_names(window)[:1] == [name])
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def test_navigation_rail_lists_the_clients_screen(window):
+    rail = find_input(window, "Navigation")
+    assert isinstance(rail, QListWidget)
+    titles = [rail.item(row).text() for row in range(rail.count())]
+    assert "Clients" in titles
+    assert rail.currentItem().text() == "Clients"
+    assert "Clients" in visible_texts(window)  # the screen's title
+    assert focused_name() == "Find client"  # ready to search on start
+
+
+def test_demo_list_shows_every_active_client_sorted(demo_window):
+    names = row_names(demo_window)
+    assert len(names) == 39  # 41 demo clients, 2 of them archived
+    assert "39 clients" in visible_texts(demo_window)
+    surnames = [name.split(",")[0] for name in names]
+    assert surnames == sorted(surnames)
+
+
+def test_ctrl_f_goes_to_the_find_client_box_from_a_summary(qtbot, window):
+    add_client()
+    open_client(qtbot, window, "Quil", "Quillfeather, Zelda")
+    assert focused_name() != "Find client"
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert focused_name() == "Find client"
+    assert find_input(window, "Find client").selectedText() == "Quil"  # typing replaces it
+
+
+def test_geometry_is_saved_on_close_and_restored(
+    qtbot, open_window, set_up_clinic, db_path, tmp_path
+):
+    settings_path = tmp_path / "geometry.ini"
+    first = open_window(db_path, settings_path)
+    # Smaller than the offscreen screen (800 x 600): restoreGeometry keeps windows on screen.
+    first.setGeometry(40, 60, 700, 500)
+    qtbot.waitUntil(lambda: first.size() == QSize(700, 500))
+    assert first.close()
+    assert QSettings(str(settings_path), QSettings.Format.IniFormat).value("main_window/geometry")
+
+    second = open_window(db_path, settings_path)
+    assert second.size() == QSize(700, 500)
+    assert (second.geometry().x(), second.geometry().y()) == (40, 60)
+
+
+def test_first_start_uses_the_default_size(window):
+    assert window.size() == QSize(1280, 800)
+
+
+def test_header_shows_the_open_client_with_a_red_contraindication_chip(qtbot, demo_window):
+    header = demo_window.header
+    assert not header.isVisible()  # no client in focus on the list
+    open_client(qtbot, demo_window, "Adams", "Adams, Richard")
+
+    assert header.isVisible()
+    assert find_input(demo_window, "Client in focus").text() == "Adams, Richard"
+    assert chips(header.layout()) == [(BLOOD_CLOTS, "contraindication")]
+    chip = next(w for w in layout_widgets(header.layout()) if w.text() == BLOOD_CLOTS)
+    chip.ensurePolished()
+    assert chip.palette().color(QPalette.ColorRole.WindowText) == QColor("#b3261e")
+
+    click_button(qtbot, demo_window, "Back to list")
+    assert not header.isVisible()
+
+
+def test_header_changes_with_the_client_and_drops_old_chips(qtbot, demo_window):
+    open_client(qtbot, demo_window, "Adams", "Adams, Richard")
+    open_client(qtbot, demo_window, "Allen", "Allen, Paul")  # no health conditions
+    header = demo_window.header
+    assert find_input(demo_window, "Client in focus").text() == "Allen, Paul"
+    assert chips(header.layout()) == []
+
+
+def test_about_box_names_the_database(qtbot, window, db_path):
+    help_menu = next(
+        action.menu() for action in window.menuBar().actions() if action.text() == "&Help"
+    )
+    assert isinstance(help_menu, QMenu)
+    about = next(action for action in help_menu.actions() if action.text() == "&About Front Desk")
+    with answering(qtbot, "OK", title="About Front Desk") as box:
+        about.trigger()
+    assert f"Database: {db_path}" in box.text

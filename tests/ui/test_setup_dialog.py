@@ -1,0 +1,108 @@
+"""First run: the clinic's profile and its first therapist, both saved or neither."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import click_button, enter_text, field_error, fill_form, press, visible_texts
+from PySide6.QtCore import Qt
+
+from frontdesk.models import ClinicProfile, Therapist
+from frontdesk.services import clinic
+from ui.dialogs.setup import SetupDialog
+
+CLINIC_FORM = {
+    "Clinic name": "Harbor Medical Massage",
+    "Address": "12 Front St",
+    "City": "Salem",
+    "State": "or",
+    "ZIP": "97301",
+    "Phone": "503-555-0100",
+    "EIN": "931234567",
+    "Organization NPI": "1234567893",
+}
+THERAPIST_FORM = {
+    "First name": "Hannah",
+    "Last name": "Okafor",
+    "Credentials": "LMT",
+    "License number": "lmt-21873",
+    "License state": "OR",
+    "NPI": "1245319599",
+}
+
+
+@pytest.fixture
+def dialog(qtbot, database):
+    assert clinic.needs_setup()
+    shown = SetupDialog()
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def assert_nothing_saved() -> None:
+    assert ClinicProfile.select().count() == 0
+    assert Therapist.select().count() == 0
+
+
+def test_bad_npi_and_ein_are_shown_beside_the_fields_and_nothing_is_saved(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, "EIN": "12-345", "Organization NPI": "1234567890"})
+    fill_form(qtbot, dialog, THERAPIST_FORM)
+    assert "type the 9-digit EIN as 12-3456789" in field_error(dialog, "EIN")
+    assert "1234567890 is not a valid NPI" in field_error(dialog, "Organization NPI")
+
+    click_button(qtbot, dialog, "Save and start")
+    assert "Not saved: correct the fields marked in red." in visible_texts(dialog)
+    assert dialog.isVisible()
+    assert_nothing_saved()
+
+
+def test_bad_therapist_npi_saves_not_even_the_clinic(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, "NPI": "1245319598"})
+    click_button(qtbot, dialog, "Save and start")
+    assert "1245319598 is not a valid NPI" in field_error(dialog, "NPI")
+    assert field_error(dialog, "Organization NPI") == ""
+    assert_nothing_saved()
+
+
+def test_empty_form_names_the_required_fields(qtbot, dialog):
+    click_button(qtbot, dialog, "Save and start")
+    for label in ("Clinic name", "EIN", "Organization NPI", "First name", "License number"):
+        assert field_error(dialog, label) == "this is required; please fill it in."
+    assert field_error(dialog, "NPI") == ""  # the therapist's NPI is optional
+    assert_nothing_saved()
+
+
+def test_good_values_save_both_and_accept(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM})
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        click_button(qtbot, dialog, "Save and start")
+
+    assert not clinic.needs_setup()
+    profile = ClinicProfile.get()
+    assert (profile.name, profile.state, profile.phone) == (
+        "Harbor Medical Massage",
+        "OR",
+        "+15035550100",
+    )
+    assert (profile.ein, profile.npi) == ("93-1234567", "1234567893")
+    therapist = Therapist.get()
+    assert therapist.display_name == "Hannah Okafor, LMT"
+    assert therapist.license_number == "LMT-21873"
+
+
+def test_enter_in_a_field_saves_once(qtbot, dialog):
+    fill_form(qtbot, dialog, CLINIC_FORM)
+    fill_form(qtbot, dialog, dict(list(THERAPIST_FORM.items())[:-1]))
+    enter_text(qtbot, dialog, "NPI", THERAPIST_FORM["NPI"])
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert Therapist.select().count() == 1
+    assert ClinicProfile.select().count() == 1
+
+
+def test_quit_saves_nothing(qtbot, dialog):
+    fill_form(qtbot, dialog, CLINIC_FORM)
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        click_button(qtbot, dialog, "Quit")
+    assert_nothing_saved()
