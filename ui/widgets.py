@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from frontdesk.resources import resource_path
 
@@ -46,3 +46,9 @@ def title(text: str, parent: QWidget | None = None) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def confirm(parent: QWidget, heading: str, question: str) -> bool:
+    """Ask a yes/no question; True when the person answers Yes."""
+    answer = QMessageBox.question(parent, heading, question)
+    return answer == QMessageBox.StandardButton.Yes

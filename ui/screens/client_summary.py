@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from frontdesk import formatting
 from frontdesk.services import clients
 from frontdesk.services.summary import ClientSummary, client_summary
-from ui.widgets import SEVERITY_ROLE, button, chip, title
+from ui.widgets import SEVERITY_ROLE, button, chip, confirm, title
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {
@@ -260,28 +259,23 @@ class ClientSummaryPage(QWidget):
 
     def _toggle_archive(self) -> None:
         client = self.summary.client
-        if not client.archived:
-            answer = QMessageBox.question(
-                self,
-                "Archive client",
-                f"Archive {client.display_name}? Their history is kept; they leave the list "
-                "unless Show archived is ticked.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        question = (
+            f"Archive {client.display_name}? Their history is kept; they leave the list "
+            "unless Show archived is ticked."
+        )
+        if not client.archived and not confirm(self, "Archive client", question):
+            return
         clients.archive_client(client.id, archived=not client.archived)
         self.show_client(client.id)
         self.changed.emit(client.id)
 
     def _delete(self) -> None:
         client = self.summary.client
-        answer = QMessageBox.question(
-            self,
-            "Delete client",
+        question = (
             f"Delete {client.display_name} for good? They have no visits, prescriptions, "
-            "payments or receipts.",
+            "payments or receipts."
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, "Delete client", question):
             return
         clients.delete_client(client.id)
         self.changed.emit(client.id)
