@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk import formatting
-from frontdesk.validation import ValidationError, ValidationErrors
+from frontdesk.validation import ErrorCollector
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,7 @@ def using(validator: Callable[..., Any], **options: Any) -> Callable[[str, str],
 
 def clean_all(rules: Iterable[FieldRule], raw: Mapping[str, Any]) -> dict[str, Any]:
     """Validate every rule's field of `raw`; raise ValidationErrors naming each bad one."""
-    values: dict[str, Any] = {}
-    errors: list[ValidationError] = []
-    for rule in rules:
-        try:
-            values[rule.name] = rule.clean(raw.get(rule.name, ""))
-        except ValidationError as error:
-            errors.append(error)
-    if errors:
-        raise ValidationErrors(errors)
+    errors = ErrorCollector()
+    values = {rule.name: errors.check(rule.clean, raw.get(rule.name, "")) for rule in rules}
+    errors.raise_if_any()
     return values

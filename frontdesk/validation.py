@@ -170,12 +170,14 @@ class ErrorCollector:
         self.errors: list[ValidationError] = []
 
     def check(self, validator: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Return the validator's result, or record its error and return None."""
+        """Return the validator's result, or record its error(s) and return None."""
         try:
             return validator(*args, **kwargs)
         except ValidationError as err:
             self.errors.append(err)
-            return None
+        except ValidationErrors as errs:
+            self.errors.extend(errs.errors)
+        return None
 
     def add(self, field: str, message: str) -> None:
         """Record a refusal found by a rule that is not a validator function."""

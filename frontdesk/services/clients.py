@@ -87,23 +87,27 @@ RULES_BY_NAME = {rule.name: rule for rule in CLIENT_RULES}
 
 
 def _clean_keys(raw: Any, items: tuple[catalog.CatalogItem, ...], label: str) -> list[str]:
+    """Keys picked from a catalog, in catalog order without repeats."""
     known = [item.key for item in items]
     keys = list(raw or [])
     unknown = [key for key in keys if key not in known]
     if unknown:
-        raise validation.ValidationErrors(
-            [validation.ValidationError(label, f"unknown item {unknown[0]!r}; pick from the list.")]
-        )
-    return [key for key in known if key in keys]  # catalog order, no repeats
+        raise validation.ValidationError(label, f"unknown item {unknown[0]!r}; pick from the list.")
+    return [key for key in known if key in keys]
 
 
 def validate_client(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a whole intake form; raise ValidationErrors listing every bad field."""
-    values = clean_all(CLIENT_RULES, raw)
-    values["health_conditions"] = _clean_keys(
-        raw.get("health_conditions"), catalog.health_conditions(), "Health history"
+    errors = validation.ErrorCollector()
+    values = errors.check(clean_all, CLIENT_RULES, raw) or {}
+    conditions, areas = catalog.health_conditions(), catalog.body_areas()
+    checklists = (
+        ("health_conditions", conditions, "Health history"),
+        ("pain_areas", areas, "Areas of pain"),
     )
-    values["pain_areas"] = _clean_keys(raw.get("pain_areas"), catalog.body_areas(), "Areas of pain")
+    for name, items, label in checklists:
+        values[name] = errors.check(_clean_keys, raw.get(name), items, label)
+    errors.raise_if_any()
     return values
 
 

@@ -66,14 +66,10 @@ def setup_clinic(
     clinic_raw: Mapping[str, Any], therapist_raw: Mapping[str, Any], actor: str = ""
 ) -> tuple[ClinicProfile, Therapist]:
     """First run: the clinic and its first therapist, saved together or not at all."""
-    errors: list[validation.ValidationError] = []
-    for rules, raw in ((CLINIC_RULES, clinic_raw), (THERAPIST_RULES, therapist_raw)):
-        try:
-            clean_all(rules, raw)
-        except validation.ValidationErrors as failed:
-            errors.extend(failed.errors)
-    if errors:
-        raise validation.ValidationErrors(errors)
+    errors = validation.ErrorCollector()
+    errors.check(clean_all, CLINIC_RULES, clinic_raw)
+    errors.check(clean_all, THERAPIST_RULES, therapist_raw)
+    errors.raise_if_any()
     with database_proxy.atomic():
         return save_clinic_profile(clinic_raw, actor), add_therapist(therapist_raw, actor)
 
