@@ -71,14 +71,15 @@ def build(dist: Path, work: Path) -> Path:
 
 
 def smoke_test(bundle: Path) -> None:
-    """Run the frozen program's demo and check commands on a scratch database."""
+    """Run the frozen program's demo, check and selftest (Qt, offscreen) on a scratch database."""
     executable = bundle / (NAME + (".exe" if sys.platform == "win32" else ""))
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "smoke.db"
-        for command in ("demo", "check"):
+        environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        for command in ("demo", "check", "selftest"):
             result = subprocess.run(
                 [str(executable), "--db", str(database), command],
-                capture_output=True, text=True, timeout=120, check=False,
+                capture_output=True, text=True, timeout=120, check=False, env=environment,
             )  # fmt: skip
             print(result.stdout.strip())
             if result.returncode != 0:

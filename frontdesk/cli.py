@@ -28,16 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="fill a new database with a demo clinic")
     commands.add_parser("check", help="check the database file and print one line")
     commands.add_parser("where", help="print where the database file is")
+    commands.add_parser("selftest")  # the installer's check: build the window, then close it
     return parser
 
 
 def run_demo(path: Path) -> int:
     from frontdesk.demo import DatabaseNotEmpty, build_demo_clinic
 
-    db.open_database(path)
     try:
+        db.open_database(path)
         count = build_demo_clinic()
-    except DatabaseNotEmpty as refusal:
+    except (db.DatabaseUnavailable, DatabaseNotEmpty) as refusal:
         print(f"{path}: {refusal}", file=sys.stderr)
         return 1
     print(f"{path}: demo clinic with {count} clients written.")
@@ -48,8 +49,12 @@ def run_check(path: Path) -> int:
     if not path.exists():
         print(f"{path}: no such database file", file=sys.stderr)
         return 1
-    database = db.open_database(path, migrate=False)
-    problems = db.check_database(database)
+    try:
+        database = db.open_database(path, migrate=False)
+        problems = db.check_database(database)
+    except db.DatabaseUnavailable as error:
+        print(f"{path}: PROBLEM: {error}")
+        return 1
     if problems:
         print(f"{path}: PROBLEM: " + "; ".join(problems))
         return 1
@@ -63,17 +68,26 @@ def run_gui(path: Path) -> int:
     return run(path)
 
 
+def run_selftest(path: Path) -> int:
+    from ui.app import self_test
+
+    return self_test(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=os.environ.get("FRONTDESK_LOG", "WARNING").upper(),
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("peewee").setLevel(logging.INFO)  # its debug lines carry query values
     args = _parser().parse_args(argv)
     path = args.db or db.default_db_path()
     if args.command == "demo":
         return run_demo(path)
     if args.command == "check":
         return run_check(path)
+    if args.command == "selftest":
+        return run_selftest(path)
     if args.command == "where":
         print(path)
         return 0

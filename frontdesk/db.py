@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from peewee import SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
 from frontdesk import models, seed
 
@@ -39,6 +39,10 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
 
 
+class DatabaseUnavailable(Exception):
+    """The file cannot be used as the clinic's database; the message says why."""
+
+
 def _create_private_file(path: Path) -> None:
     """Create an empty file readable and writable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,8 +51,27 @@ def _create_private_file(path: Path) -> None:
 
 
 def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
-    """Open (creating if needed) the database file and bind the models to it."""
+    """Open (creating if needed) the database file and bind the models to it.
+
+    Raises DatabaseUnavailable, with a message a person can act on, when the file
+    cannot be created, is not a database, is locked, or is from a newer version.
+    """
     path = Path(path)
+    try:
+        return _open(path, migrate)
+    except DatabaseError as error:
+        close_database()
+        raise DatabaseUnavailable(
+            f"{path.name} could not be read as a Front Desk database ({error}). "
+            "Check that it is the right file and that no other program holds it."
+        ) from error
+    except OSError as error:
+        raise DatabaseUnavailable(
+            f"{path} could not be created or opened: {error.strerror or error}."
+        ) from error
+
+
+def _open(path: Path, migrate: bool) -> SqliteDatabase:
     if not path.exists():
         _create_private_file(path)
         log.info("created a new database file")
@@ -116,7 +139,7 @@ def migrate_to_latest(database: SqliteDatabase, path: Path) -> None:
     """Run every migration above the file's version, one atomic step each."""
     current = schema_version(database)
     if current > LATEST_VERSION:
-        raise RuntimeError(
+        raise DatabaseUnavailable(
             f"This database was written by a newer Front Desk (schema {current}); "
             "install the newer version to open it."
         )

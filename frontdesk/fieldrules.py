@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk import formatting
-from frontdesk.validation import ErrorCollector
+from frontdesk.validation import REQUIRED, ErrorCollector, ValidationError
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class FieldRule:
     name: str
     label: str
     parse: Callable[[str, str], Any]  # (raw text, label) -> value, or ValidationError
-    required: bool = False
+    required: bool = False  # blank text is refused before `parse` runs
     empty: Any = ""  # what an empty optional field is stored as
     multiline: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, shown text)
@@ -39,6 +39,8 @@ class FieldRule:
     def clean(self, raw: Any) -> Any:
         """Validate one raw value; an empty optional field becomes `empty`."""
         text = "" if raw is None else str(raw)
+        if self.required and not text.strip():
+            raise ValidationError(self.label, REQUIRED)
         value = self.parse(text, self.label)
         return self.empty if value is None else value
 

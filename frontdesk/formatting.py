@@ -45,3 +45,9 @@ def age(born: date, today: date | None = None) -> int:
     today = today or date.today()
     had_birthday = (today.month, today.day) >= (born.month, born.day)
     return today.year - born.year - (0 if had_birthday else 1)
+
+
+def address(line1: str, line2: str, city: str, state: str, zip_code: str) -> str:
+    """One line: "1420 NE Broadway, Suite 210, Portland, OR 97232" (blank parts left out)."""
+    state_zip = " ".join(part for part in (state, zip_code) if part)
+    return ", ".join(part for part in (line1, line2, city, state_zip) if part)

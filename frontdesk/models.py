@@ -23,6 +23,8 @@ from peewee import (
     TextField,
 )
 
+from frontdesk.textsearch import search_key
+
 database_proxy = DatabaseProxy()
 
 
@@ -126,6 +128,13 @@ class Client(BaseModel, AddressMixin):
     referral_source = CharField(default="")
     notes = TextField(default="")
     archived = BooleanField(default=False, index=True)
+    search_key = CharField(default="")  # folded names, kept by save(); see textsearch
+
+    def save(self, *args: Any, **kwargs: Any) -> int:
+        self.search_key = search_key(
+            self.last_name, self.first_name, self.middle_name, self.preferred_name
+        )
+        return super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

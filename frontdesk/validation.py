@@ -23,6 +23,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.us import ein as stdnum_ein
 
 from frontdesk.formatting import age
+from frontdesk.formatting import us_date as us_date_text
 
 if TYPE_CHECKING:
     from frontdesk.icd10 import Icd10Code
@@ -404,7 +405,7 @@ def past_or_today_date(
     today = today or date.today()
     if result is not None and result > today:
         raise ValidationError(
-            field, f"{_us(result)} is after today ({_us(today)}); check the date."
+            field, f"{us_date_text(result)} is after today ({us_date_text(today)}); check the date."
         )
     return result
 
@@ -417,13 +418,9 @@ def birth_date(
     result = past_or_today_date(text, field, today=today, required=required)
     if result is not None and age(result, today) > MAX_AGE:
         raise ValidationError(
-            field, f"{_us(result)} would make the client over {MAX_AGE}; check the year."
+            field, f"{us_date_text(result)} would make the client over {MAX_AGE}; check the year."
         )
     return result
-
-
-def _us(value: date) -> str:
-    return f"{value.month:02d}/{value.day:02d}/{value.year:04d}"
 
 
 # --- numbers -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -51,11 +52,24 @@ def run(db_path: Path) -> int:
     app = create_application()
     try:
         window = build_main_window(db_path)
-    except (OSError, RuntimeError) as error:
-        log.error("could not open the database: %s", error)
+    except db.DatabaseUnavailable as error:
+        log.error("could not open the database")
         QMessageBox.critical(None, "Front Desk", f"The database could not be opened.\n\n{error}")
         return 1
     if clinic.needs_setup() and SetupDialog(window).exec() != QDialog.DialogCode.Accepted:
         return 0
     window.show()
     return app.exec()
+
+
+def self_test(db_path: Path) -> int:
+    """Build the whole window over a database and close it: proves Qt and the screens load."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    window = build_main_window(db_path)
+    window.show()
+    QApplication.processEvents()
+    titles = window.screen_titles()
+    window.close()
+    db.close_database()
+    print(f"{db_path}: the main window opened with {', '.join(titles)}")
+    return 0

@@ -31,6 +31,7 @@ class FieldEditor(QObject):
     """One form field: its label, its input and the line that shows what is wrong."""
 
     changed = Signal()
+    error_shown = Signal()  # the error line was set or cleared
 
     def __init__(self, rule: FieldRule, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +106,11 @@ class FieldEditor(QObject):
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.input.setAccessibleDescription(message)
+        self.error_shown.emit()
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.error.text())
 
 
 class CheckList(QWidget):
@@ -139,6 +145,7 @@ class Form(QObject):
     """A set of field editors, placed into form layouts, read and checked together."""
 
     changed = Signal()
+    errors_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +159,7 @@ class Form(QObject):
         for rule in rules:
             editor = FieldEditor(rule, self.parent_widget)
             editor.changed.connect(self.changed)
+            editor.error_shown.connect(self.errors_changed)
             layout.addRow(editor.label, editor.container)
             self.editors[rule.name] = editor
 
@@ -184,11 +192,9 @@ class Form(QObject):
             if editor is not None:
                 editor.show_error(error.message)
 
-    def first_invalid(self) -> QWidget | None:
-        for editor in self.editors.values():
-            if editor.error.isVisible():
-                return editor.input
-        return None
+    def invalid_editors(self) -> list[FieldEditor]:
+        """The fields now showing an error, in form order."""
+        return [editor for editor in self.editors.values() if editor.has_error]
 
     def _mark_dirty(self) -> None:
         self.dirty = True

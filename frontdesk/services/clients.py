@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import fn
-
 from frontdesk import catalog, formatting, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Client, Payment, Prescription, Receipt, Visit, database_proxy
 from frontdesk.services import audit
 from frontdesk.services.prescriptions import PrescriptionStatus, latest_status_by_client
+from frontdesk.textsearch import fold, word_patterns
 
 SEX_CHOICES = (("", "Not given"), ("F", "Female"), ("M", "Male"), ("X", "Another / X"))
 CONTACT_CHOICES = (
@@ -114,15 +113,12 @@ def validate_client(raw: Mapping[str, Any]) -> dict[str, Any]:
 def find_duplicates(
     first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
 ) -> list[Client]:
-    """Clients with the same first and last name and date of birth."""
-    query = Client.select().where(
-        (fn.LOWER(Client.first_name) == first_name.lower())
-        & (fn.LOWER(Client.last_name) == last_name.lower())
-        & (Client.date_of_birth == date_of_birth)
-    )
+    """Clients born the same day whose first and last names match, ignoring case and accents."""
+    query = Client.select().where(Client.date_of_birth == date_of_birth)
     if exclude_id is not None:
         query = query.where(Client.id != exclude_id)
-    return list(query)
+    wanted = (fold(first_name), fold(last_name))
+    return [c for c in query if (fold(c.first_name), fold(c.last_name)) == wanted]
 
 
 def save_client(raw: Mapping[str, Any], client_id: int | None = None, actor: str = "") -> Client:
@@ -198,13 +194,8 @@ def _search_condition(text: str) -> Any:
         pattern = f"%{digits}%"
         return (Client.mobile_phone**pattern) | (Client.home_phone**pattern)
     condition = None
-    for word in text.split():
-        prefix = f"{word}%"
-        match = (
-            (Client.last_name**prefix)
-            | (Client.first_name**prefix)
-            | (Client.preferred_name**prefix)
-        )
+    for pattern in word_patterns(text):
+        match = Client.search_key**pattern
         condition = match if condition is None else condition & match
     return condition
 

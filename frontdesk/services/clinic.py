@@ -15,21 +15,27 @@ CLINIC_RULES: tuple[FieldRule, ...] = (
     FieldRule("address_line1", "Address", using(validation.required_text), required=True),
     FieldRule("address_line2", "Address line 2", using(validation.optional_text, max_length=120)),
     FieldRule("city", "City", using(validation.required_text, max_length=80), required=True),
-    FieldRule("state", "State", using(validation.state, required=True), required=True),
-    FieldRule("zip_code", "ZIP", using(validation.zip_code, required=True), required=True),
+    FieldRule("state", "State", using(validation.state), required=True),
+    FieldRule("zip_code", "ZIP", using(validation.zip_code), required=True),
     FieldRule(
-        "phone", "Phone", using(validation.phone, required=True), True, show=formatting.phone
+        "phone",
+        "Phone",
+        using(validation.phone),
+        required=True,
+        show=formatting.phone,
     ),
-    FieldRule("ein", "EIN", using(validation.ein, required=True), required=True),
-    FieldRule("npi", "Organization NPI", using(validation.npi, required=True), True),
+    FieldRule("ein", "EIN", using(validation.ein), required=True),
+    FieldRule("npi", "Organization NPI", using(validation.npi), required=True),
 )
 
 THERAPIST_RULES: tuple[FieldRule, ...] = (
     FieldRule("first_name", "First name", using(validation.person_name), required=True),
     FieldRule("last_name", "Last name", using(validation.person_name), required=True),
-    FieldRule("credentials", "Credentials", using(validation.required_text, max_length=40), True),
+    FieldRule(
+        "credentials", "Credentials", using(validation.required_text, max_length=40), required=True
+    ),
     FieldRule("license_number", "License number", validation.license_number, required=True),
-    FieldRule("license_state", "License state", using(validation.state, required=True), True),
+    FieldRule("license_state", "License state", using(validation.state), required=True),
     FieldRule("npi", "NPI", using(validation.npi)),
 )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import catalog
-from frontdesk.models import Client, Coverage, Payer, Prescription, Visit
+from frontdesk.models import Client, Coverage, Payer, Prescription, PrescriptionDiagnosis, Visit
 from frontdesk.services import billing, clients, prescriptions
 from frontdesk.services.prescriptions import PrescriptionStatus
 
@@ -42,6 +42,7 @@ class ClientSummary:
     coverages: tuple[CoverageLine, ...]
     recent_visits: tuple[VisitLine, ...]
     visit_count: int
+    charged_cents: int
     balance_cents: int
     has_history: bool
 
@@ -90,7 +91,10 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
     prescription = prescriptions.current_prescription(client_id, today)
     status = prescriptions.status_of(prescription, today) if prescription else None
     diagnoses = (
-        tuple((d.code, d.description) for d in prescription.diagnoses.order_by("position"))
+        tuple(
+            (d.code, d.description)
+            for d in prescription.diagnoses.order_by(PrescriptionDiagnosis.position)
+        )
         if prescription
         else ()
     )
@@ -103,6 +107,7 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         coverages=_coverages(client),
         recent_visits=_recent_visits(client),
         visit_count=Visit.select().where(Visit.client == client).count(),
+        charged_cents=billing.charges_cents(client_id),
         balance_cents=billing.balance_cents(client_id),
         has_history=clients.has_history(client),
     )

@@ -154,3 +154,22 @@ def test_field_rules_show_stored_values_as_typed(database):
     assert rules["mobile_phone"].as_text(client.mobile_phone) == "(503) 555-0123"
     assert rules["date_of_birth"].as_text(client.date_of_birth) == "04/17/1980"
     assert rules["consent_signed_on"].as_text(None) == ""
+
+
+@pytest.mark.parametrize("query", ["García-López, Jo", "garcia", "LOPEZ", "lopez jose", "josé"])
+def test_search_ignores_accents_case_punctuation_and_finds_each_name_part(database, query):
+    clients.save_client(
+        {**GOOD, "first_name": "José", "last_name": "García-López", "preferred_name": ""}
+    )
+    assert [row.name for row in clients.search_clients(query)] == ["García-López, José"]
+
+
+def test_search_by_name_as_the_list_shows_it(database):
+    clients.save_client(GOOD)
+    assert [row.name for row in clients.search_clients("Silva, An")] == ["Silva, Ana (Annie)"]
+    assert clients.search_clients("Silva, Bo") == []
+
+
+def test_duplicates_ignore_accents(database):
+    first = clients.save_client({**GOOD, "first_name": "José"})
+    assert clients.find_duplicates("JOSE", "silva", date(1980, 4, 17)) == [first]

@@ -43,7 +43,7 @@ def test_a_file_from_a_newer_program_is_refused(db_path):
     opened = db.open_database(db_path)
     opened.execute_sql(f"PRAGMA user_version = {db.LATEST_VERSION + 1}")
     db.close_database()
-    with pytest.raises(RuntimeError, match="newer Front Desk"):
+    with pytest.raises(db.DatabaseUnavailable, match="newer Front Desk"):
         db.open_database(db_path)
     db.close_database()
 
@@ -98,3 +98,18 @@ def test_default_location_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("FRONTDESK_DB")
     assert db.default_db_path().name == "frontdesk.db"
     assert str(db.default_db_path()).startswith(str(tmp_path))
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_a_message(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("shopping list, not a database\n" * 100)
+    with pytest.raises(db.DatabaseUnavailable, match="could not be read as a Front Desk database"):
+        db.open_database(junk)
+    assert junk.read_text().startswith("shopping list")
+
+
+def test_a_folder_that_cannot_be_written_is_refused_with_a_message(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    with pytest.raises(db.DatabaseUnavailable, match="could not be created or opened"):
+        db.open_database(blocked / "clinic.db")

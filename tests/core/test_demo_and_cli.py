@@ -90,3 +90,11 @@ def test_first_run_setup_saves_both_or_nothing(database):
     profile, therapist = clinic.setup_clinic(CLINIC, THERAPIST)
     assert profile.npi == "1234567893" and therapist.license_state == "OR"
     assert not clinic.needs_setup()
+
+
+def test_cli_check_on_a_file_that_is_not_a_database(tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database\n" * 100)
+    assert cli.main(["--db", str(junk), "check"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "PROBLEM: junk.db could not be read" in out[0]

@@ -61,7 +61,7 @@ def test_failed_save_of_an_edit_changes_nothing(qtbot, window, zelda):
     enter_text(qtbot, window, "Mobile phone", "503 555 0199")
     enter_text(qtbot, window, "Email", "zelda@")
     press(qtbot, Qt.Key.Key_Return)
-    assert "Not saved: 1 field needs attention." in visible_texts(window)
+    assert "Not saved: check Email." in visible_texts(window)
     assert field_error(window, "Email")
 
     with answering(qtbot, "Discard", title="Unsaved changes"):

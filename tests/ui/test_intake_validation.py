@@ -59,7 +59,7 @@ def test_bad_value_is_shown_beside_the_field_on_leaving_and_save_refuses(
     assert focused_name() != label  # Tab really left the field
     click_button(qtbot, window, "Save client")
 
-    assert "Not saved: 1 field needs attention." in visible_texts(window)
+    assert f"Not saved: check {label}." in visible_texts(window)
     assert focused_name() == label  # the cursor goes back to what needs fixing
     assert message in field_error(window, label)
     assert_nothing_saved()
@@ -85,7 +85,7 @@ def test_saving_an_empty_form_names_every_required_field(qtbot, window):
     open_new_client_form(qtbot, window)
     press(qtbot, Qt.Key.Key_Return)
 
-    assert "Not saved: 3 fields need attention." in visible_texts(window)
+    assert "Not saved: check First name, Last name and Date of birth." in visible_texts(window)
     for label in ("First name", "Last name", "Date of birth"):
         assert field_error(window, label) == "this is required; please fill it in."
     assert focused_name() == "First name"
@@ -98,7 +98,7 @@ def test_several_bad_fields_are_counted_and_nothing_is_saved(qtbot, window):
     enter_text(qtbot, window, "Mobile phone", "12")
     press(qtbot, Qt.Key.Key_Return)
 
-    assert "Not saved: 3 fields need attention." in visible_texts(window)
+    assert "Not saved: check ZIP, Mobile phone and Email." in visible_texts(window)
     assert field_error(window, "State") == ""  # a full state name is fine
     assert field_error(window, "Mobile phone")
     assert focused_name() == "ZIP"  # the first field that needs fixing, in form order

@@ -19,6 +19,8 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QListWidget, QMenu
 
+from frontdesk import cli
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 BLOOD_CLOTS = "Blood clots / deep vein thrombosis (DVT)"
 
@@ -110,3 +112,8 @@ def test_about_box_names_the_database(qtbot, window, db_path):
     with answering(qtbot, "OK", title="About Front Desk") as box:
         about.trigger()
     assert f"Database: {db_path}" in box.text
+
+
+def test_selftest_command_builds_the_window_over_a_database(qapp, tmp_path, capsys):
+    assert cli.main(["--db", str(tmp_path / "self.db"), "selftest"]) == 0
+    assert capsys.readouterr().out.strip().endswith("the main window opened with Clients")

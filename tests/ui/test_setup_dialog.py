@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from helpers import click_button, enter_text, field_error, fill_form, press, visible_texts
+from helpers import (
+    answering,
+    click_button,
+    enter_text,
+    field_error,
+    fill_form,
+    find_input,
+    press,
+    visible_texts,
+)
 from PySide6.QtCore import Qt
 
 from frontdesk.models import ClinicProfile, Therapist
@@ -34,7 +43,7 @@ THERAPIST_FORM = {
 def dialog(qtbot, database):
     assert clinic.needs_setup()
     shown = SetupDialog()
-    qtbot.addWidget(shown)
+    qtbot.addWidget(shown, before_close_func=lambda d: d.done(0))  # no "Quit set-up?" box
     shown.show()
     qtbot.waitExposed(shown)
     return shown
@@ -101,8 +110,23 @@ def test_enter_in_a_field_saves_once(qtbot, dialog):
     assert ClinicProfile.select().count() == 1
 
 
-def test_quit_saves_nothing(qtbot, dialog):
+def test_quit_asks_first_and_saves_nothing(qtbot, dialog):
     fill_form(qtbot, dialog, CLINIC_FORM)
+    with qtbot.waitSignal(dialog.rejected, timeout=1000), answering(qtbot, "Yes") as box:
+        click_button(qtbot, dialog, "Quit")
+    assert box.title == "Quit set-up"
+    assert_nothing_saved()
+
+
+def test_esc_does_not_lose_what_was_typed_unless_confirmed(qtbot, dialog):
+    fill_form(qtbot, dialog, CLINIC_FORM)
+    with answering(qtbot, "No") as box:
+        press(qtbot, Qt.Key.Key_Escape)
+    assert box.text == "Quit without saving? The details you typed will be lost."
+    assert dialog.isVisible()
+    assert find_input(dialog, "Clinic name").text() == "Harbor Medical Massage"
+
+
+def test_quit_on_an_empty_form_does_not_ask(qtbot, dialog):
     with qtbot.waitSignal(dialog.rejected, timeout=1000):
         click_button(qtbot, dialog, "Quit")
-    assert_nothing_saved()

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import clinic
 from frontdesk.validation import ValidationErrors
 from ui.forms import Form
-from ui.widgets import button, title
+from ui.widgets import button, confirm, title
 
 
 class SetupDialog(QDialog):
@@ -38,10 +37,6 @@ class SetupDialog(QDialog):
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        for form in (self.clinic_form, self.therapist_form):
-            for editor in form.editors.values():
-                if isinstance(editor.input, QLineEdit):
-                    editor.input.returnPressed.connect(self.save)
 
     def _lay_out(self) -> None:
         clinic_box = QGroupBox("Clinic", self)
@@ -78,6 +73,17 @@ class SetupDialog(QDialog):
             self._say(str(errors))
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Quit (Esc, the Quit button, closing the window) asks first when anything was typed."""
+        typed = any(
+            text.strip()
+            for form in (self.clinic_form, self.therapist_form)
+            for text in form.values().values()
+        )
+        question = "Quit without saving? The details you typed will be lost."
+        if not typed or confirm(self, "Quit set-up", question):
+            super().reject()
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -39,6 +39,17 @@ STATE_COLOURS = {
 CONTRAINDICATION_COLOUR = "#b3261e"
 CAUTION_COLOUR = "#8a5300"
 ModelIndex = QModelIndex | QPersistentModelIndex
+STATE_ORDER = ("used_up", "expired", "ending_soon", "active")
+SORT_KEYS = (
+    lambda row: row.name.casefold(),
+    lambda row: row.date_of_birth,
+    lambda row: row.phone,
+    lambda row: STATE_ORDER.index(row.prescription.state) if row.prescription else len(STATE_ORDER),
+    lambda row: (
+        -sum(alert.severity == "contraindication" for alert in row.alerts),
+        -len(row.alerts),
+    ),
+)
 
 
 class ClientTableModel(QAbstractTableModel):
@@ -55,6 +66,14 @@ class ClientTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.found = rows
         self.rows = rows[: self.BATCH]
+        self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort every row found (not only those shown yet) by one column."""
+        self.beginResetModel()
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.found = sorted(self.found, key=SORT_KEYS[column], reverse=descending)
+        self.rows = self.found[: max(len(self.rows), self.BATCH)]
         self.endResetModel()
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
@@ -151,6 +170,8 @@ class ClientListPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
         table.setAlternatingRowColors(True)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)

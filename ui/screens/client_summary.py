@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -52,6 +53,10 @@ def _value_label(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def _with_npi(name: str, npi: str) -> str:
+    return f"{name} (NPI {npi})" if npi else name
+
+
 class ClientSummaryPage(QWidget):
     """One client at a glance, with the actions the front desk takes on them."""
 
@@ -83,6 +88,7 @@ class ClientSummaryPage(QWidget):
         self.archive_button.clicked.connect(self._toggle_archive)
         self.delete_button.clicked.connect(self._delete)
         self.back_button.clicked.connect(self.back)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
 
     @property
     def client_id(self) -> int:
@@ -161,8 +167,7 @@ class ClientSummaryPage(QWidget):
 
     def _fill_contact(self) -> None:
         c = self.summary.client
-        address = ", ".join(p for p in (c.address_line1, c.address_line2, c.city) if p)
-        address = f"{address}, {c.state} {c.zip_code}".strip(", ") if c.state else address
+        address = formatting.address(c.address_line1, c.address_line2, c.city, c.state, c.zip_code)
         emergency = ", ".join(
             p
             for p in (c.emergency_name, c.emergency_relation, formatting.phone(c.emergency_phone))
@@ -196,7 +201,7 @@ class ClientSummaryPage(QWidget):
             [
                 (
                     "Prescribed by",
-                    f"{prescription.physician.display_name} (NPI {prescription.physician.npi})",
+                    _with_npi(prescription.physician.display_name, prescription.physician.npi),
                 ),
                 ("Written", formatting.us_date(prescription.written_on)),
                 ("Reason", prescription.reason),
@@ -250,8 +255,10 @@ class ClientSummaryPage(QWidget):
             text, role = f"Owes {formatting.money(balance)}", "warning"
         elif balance < 0:
             text, role = f"Credit {formatting.money(-balance)}", "ok"
-        else:
+        elif self.summary.charged_cents:
             text, role = "Paid in full", "ok"
+        else:
+            text, role = "No charges yet", "ok"
         layout.addWidget(chip(text, role, self), 0, LEFT)
         layout.addStretch(1)
 

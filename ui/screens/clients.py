@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from frontdesk.services import clients
 from ui.screens.client_list import ClientListPage
 from ui.screens.client_summary import ClientSummaryPage
 from ui.screens.intake import IntakePage
@@ -73,7 +74,7 @@ class ClientsScreen(QWidget):
         self.client_opened.emit(client_id)
 
     def edit_client(self, client_id: int) -> None:
-        self.intake_page.start_edit(self.summary_page.summary.client)
+        self.intake_page.start_edit(clients.get_client(client_id))
         self.pages.setCurrentWidget(self.intake_page)
 
     def _saved(self, client_id: int) -> None:

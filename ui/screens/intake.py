@@ -6,15 +6,16 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -82,9 +83,7 @@ class IntakePage(QWidget):
             check_list.changed.connect(self.form.changed)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.cancel)
-        for editor in self.form.editors.values():
-            if isinstance(editor.input, QLineEdit):
-                editor.input.returnPressed.connect(self.save)
+        self.form.errors_changed.connect(self._update_summary)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
 
     # --- layout ---------------------------------------------------------------------
@@ -115,7 +114,7 @@ class IntakePage(QWidget):
         grid.addWidget(self._section(*SECTIONS[2]), 1, 0)
         grid.addWidget(self._health_section(), 2, 0, 1, 2)
         grid.addWidget(self._section(*SECTIONS[3]), 3, 0, 1, 2)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         buttons = QHBoxLayout()
@@ -181,12 +180,8 @@ class IntakePage(QWidget):
         except ValidationErrors as errors:
             self.form.check_all()
             self.form.show_errors(errors)
-            count = len(errors.errors)
-            fields = "1 field needs" if count == 1 else f"{count} fields need"
-            self._show_summary(f"Not saved: {fields} attention.")
-            first = self.form.first_invalid()
-            if first is not None:
-                first.setFocus()
+            self._show_summary(self._summary_text() or str(errors))
+            self._focus_first_invalid()
             return False
         if not self._duplicate_check(values):
             return False
@@ -244,6 +239,35 @@ class IntakePage(QWidget):
     def cancel(self) -> None:
         if self.confirm_leave():
             self.cancelled.emit()
+
+    def _summary_text(self) -> str:
+        labels = [editor.rule.label for editor in self.form.invalid_editors()]
+        if not labels:
+            return ""
+        listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        return f"Not saved: check {listed}."
+
+    def _update_summary(self) -> None:
+        """Once a failed save is shown, keep its list of fields in step with the form."""
+        if not self.summary.isHidden():
+            self._show_summary(self._summary_text())
+
+    def _focus_first_invalid(self) -> None:
+        invalid = self.form.invalid_editors()
+        if invalid:
+            invalid[0].input.setFocus()
+            self.scroll.ensureWidgetVisible(invalid[0].container)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter saves from any input but a multi-line note, or presses the focused button."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QPushButton):
+            focused.click()
+        else:
+            self.save()
 
     def _show_summary(self, message: str) -> None:
         self.summary.setText(message)
