@@ -33,48 +33,30 @@ class DatabaseNotEmpty(Exception):
     """The demo clinic is only written into a database without clients."""
 
 
-FIRST_NAMES = [
-    "Maria",
-    "James",
-    "Linda",
-    "Robert",
-    "Patricia",
-    "Michael",
-    "Jennifer",
-    "David",
-    "Elizabeth",
-    "William",
-    "Susan",
-    "Richard",
-    "Jessica",
-    "Joseph",
-    "Sarah",
-    "Thomas",
-    "Karen",
-    "Daniel",
-    "Nancy",
-    "Matthew",
-    "Lisa",
-    "Anthony",
-    "Betty",
-    "Mark",
-    "Sandra",
-    "Steven",
-    "Ashley",
-    "Paul",
-    "Kimberly",
-    "Andrew",
-    "Emily",
-    "Joshua",
-    "Donna",
-    "Kenneth",
-    "Michelle",
-    "Kevin",
-    "Carol",
+# fmt: off
+FEMALE_NAMES = (
+    "Maria", "Linda", "Patricia", "Jennifer", "Elizabeth", "Susan", "Jessica", "Sarah", "Karen",
+    "Nancy", "Lisa", "Betty", "Sandra", "Ashley", "Kimberly", "Emily", "Donna", "Michelle",
+    "Carol", "Amanda", "Keiko",
+)
+MALE_NAMES = (
+    "James", "Robert", "Michael", "David", "William", "Richard", "Joseph", "Thomas", "Daniel",
+    "Matthew", "Anthony", "Mark", "Steven", "Paul", "Andrew", "Joshua", "Kenneth", "Kevin",
     "Brian",
-    "Amanda",
-    "Keiko",
-]
+)
+# fmt: on
+CONDITION_SETS = (
+    [],
+    [],
+    [],
+    ["high_blood_pressure"],
+    ["blood_clots"],
+    ["pregnancy"],
+    ["diabetes", "other_medications"],
+    ["osteoporosis"],
+    ["allergy_oils_lotions"],
+    ["blood_thinners"],
+)  # fmt: skip
 LAST_NAMES = [
     "Garcia",
     "Nguyen",
@@ -239,28 +221,19 @@ class DemoBuilder:
 
     def client(self, situation: Situation) -> Client:
         self.counter += 1
-        first = FIRST_NAMES[self.counter % len(FIRST_NAMES)]
+        sex = "F" if self.counter % 2 else "M"
+        names = FEMALE_NAMES if sex == "F" else MALE_NAMES
+        first = names[(self.counter // 2) % len(names)]
         last = LAST_NAMES[(self.counter * 7) % len(LAST_NAMES)]
         born = self.today - timedelta(days=self.random.randint(22 * 365, 78 * 365))
-        conditions = self.random.choice(
-            (
-                [],
-                [],
-                [],
-                ["high_blood_pressure"],
-                ["blood_clots"],
-                ["pregnancy"],
-                ["diabetes", "other_medications"],
-                ["osteoporosis"],
-                ["allergy_oils_lotions"],
-                ["blood_thinners"],
-            )
-        )
+        conditions = self.random.choice(CONDITION_SETS)
+        if "pregnancy" in conditions and (sex == "M" or self.today.year - born.year > 44):
+            conditions = ["varicose_veins"]
         return Client.create(
             first_name=first,
             last_name=last,
             date_of_birth=born,
-            sex=self.random.choice("FM"),
+            sex=sex,
             preferred_name="Kay" if first == "Kimberly" else "",
             address_line1=f"{self.random.randint(100, 9999)} {self.random.choice(STREETS)}",
             city="Portland",
@@ -269,10 +242,10 @@ class DemoBuilder:
             mobile_phone=self.phone(),
             email=f"{first}.{last}@mail.example".lower(),
             preferred_contact=self.random.choice(("mobile", "text", "email")),
-            emergency_name=f"{self.random.choice(FIRST_NAMES)} {last}",
+            emergency_name=f"{self.random.choice(FEMALE_NAMES + MALE_NAMES)} {last}",
             emergency_relation=self.random.choice(("Spouse", "Parent", "Sibling", "Friend")),
             emergency_phone=self.phone(),
-            health_conditions=[c for c in conditions if c],
+            health_conditions=conditions,
             current_complaint=COMPLAINTS[situation.diagnosis],
             consent_signed_on=self.today - timedelta(days=self.random.randint(20, 300)),
             privacy_notice_on=self.today - timedelta(days=self.random.randint(20, 300)),

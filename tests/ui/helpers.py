@@ -338,3 +338,19 @@ CLIENT_FORM = {
 def add_client(**values: Any) -> Client:
     """Register a client through the core service (as an earlier visit to the desk would)."""
     return clients.save_client({**CLIENT_FORM, **values})
+
+
+def demo_client(*, condition: str | None = None, healthy: bool = False, archived: bool = False):
+    """The first demo client (by name) with a health condition, none at all, or archived."""
+    for client in Client.select().where(Client.archived == archived).order_by(Client.last_name):
+        if condition and condition not in client.health_conditions:
+            continue
+        if healthy and client.health_conditions:
+            continue
+        return client
+    raise AssertionError("the demo clinic has no such client")
+
+
+def typed_name(client: Client) -> str:
+    """What a receptionist types to find exactly this client: "Last, First"."""
+    return f"{client.last_name}, {client.first_name}"

@@ -7,12 +7,14 @@ from helpers import (
     answering,
     click,
     click_button,
+    demo_client,
     find_button,
     find_input,
     focused_name,
     press,
     row_names,
     type_text,
+    typed_name,
     visible_buttons,
     visible_texts,
 )
@@ -33,47 +35,50 @@ def open_client(qtbot, window, typed: str, name: str) -> None:
 def test_archived_clients_are_listed_only_with_show_archived(qtbot, demo_window):
     names = row_names(demo_window)
     assert len(names) == 39 and not any("(archived)" in name for name in names)
+    archived = demo_client(archived=True)
     press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    type_text(qtbot, "Garcia")
+    type_text(qtbot, typed_name(archived))
     qtbot.waitUntil(
         lambda: any(t.startswith("No client matches") for t in visible_texts(demo_window))
     )
     assert row_names(demo_window) == []
 
     click_button(qtbot, demo_window, "Show archived")
-    assert row_names(demo_window) == ["Garcia, Maria (archived)"]
+    assert row_names(demo_window) == [f"{archived.display_name} (archived)"]
     click_button(qtbot, demo_window, "Show archived")
     assert row_names(demo_window) == []
 
 
 def test_archive_from_the_summary_after_confirming(qtbot, demo_window):
-    adams = Client.get(last_name="Adams")
-    open_client(qtbot, demo_window, "Adams", "Adams, Richard")
+    adams = demo_client(condition="blood_clots")
+    name = adams.display_name
+    open_client(qtbot, demo_window, typed_name(adams), name)
     assert "Delete client" not in visible_buttons(demo_window)  # has visits: archive only
 
     with answering(qtbot, "No", title="Archive client") as box:
         click_button(qtbot, demo_window, "Archive client")
-    assert "Archive Adams, Richard?" in box.text
+    assert f"Archive {name}?" in box.text
     assert Client.get_by_id(adams.id).archived is False
 
     with answering(qtbot, "Yes", title="Archive client"):
         click_button(qtbot, demo_window, "Archive client")
     assert Client.get_by_id(adams.id).archived is True
     assert AuditEvent.get(action="archive", entity="client").entity_id == adams.id
-    assert "Adams, Richard (archived)" in visible_texts(demo_window)
+    assert f"{name} (archived)" in visible_texts(demo_window)
     assert "Restore client" in visible_buttons(demo_window)
 
     click_button(qtbot, demo_window, "Back to list")
-    assert row_names(demo_window) == []  # the search "Adams" again, without the archived
+    assert row_names(demo_window) == []  # the same search again, without the archived
     click_button(qtbot, demo_window, "Show archived")
-    assert row_names(demo_window) == ["Adams, Richard (archived)"]
+    assert row_names(demo_window) == [f"{name} (archived)"]
 
 
 def test_restore_brings_an_archived_client_back(qtbot, demo_window):
     click_button(qtbot, demo_window, "Show archived")
-    open_client(qtbot, demo_window, "Garcia", "Garcia, Maria (archived)")
+    archived = demo_client(archived=True)
+    open_client(qtbot, demo_window, typed_name(archived), f"{archived.display_name} (archived)")
     click_button(qtbot, demo_window, "Restore client")  # no question: nothing is lost
-    assert Client.get(last_name="Garcia").archived is False
+    assert Client.get_by_id(archived.id).archived is False
     assert "Archive client" in visible_buttons(demo_window)
 
 
@@ -98,6 +103,7 @@ def test_client_without_history_is_deleted_after_confirming(qtbot, window):
 
 
 def test_client_with_history_has_no_delete_button(qtbot, demo_window):
-    open_client(qtbot, demo_window, "Nakamura", "Nakamura, Michelle")
+    someone = demo_client(healthy=True)
+    open_client(qtbot, demo_window, typed_name(someone), someone.display_name)
     assert "Delete client" not in visible_buttons(demo_window)
     assert {"Edit client", "Archive client", "Back to list"} <= set(visible_buttons(demo_window))

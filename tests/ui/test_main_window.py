@@ -7,12 +7,14 @@ from helpers import (
     answering,
     chips,
     click_button,
+    demo_client,
     find_input,
     focused_name,
     layout_widgets,
     press,
     row_names,
     type_text,
+    typed_name,
     visible_texts,
 )
 from PySide6.QtCore import QSettings, QSize, Qt
@@ -82,10 +84,11 @@ def test_first_start_uses_the_default_size(window):
 def test_header_shows_the_open_client_with_a_red_contraindication_chip(qtbot, demo_window):
     header = demo_window.header
     assert not header.isVisible()  # no client in focus on the list
-    open_client(qtbot, demo_window, "Adams", "Adams, Richard")
+    clotting = demo_client(condition="blood_clots")
+    open_client(qtbot, demo_window, typed_name(clotting), clotting.display_name)
 
     assert header.isVisible()
-    assert find_input(demo_window, "Client in focus").text() == "Adams, Richard"
+    assert find_input(demo_window, "Client in focus").text() == clotting.display_name
     assert chips(header.layout()) == [(BLOOD_CLOTS, "contraindication")]
     chip = next(w for w in layout_widgets(header.layout()) if w.text() == BLOOD_CLOTS)
     chip.ensurePolished()
@@ -96,10 +99,11 @@ def test_header_shows_the_open_client_with_a_red_contraindication_chip(qtbot, de
 
 
 def test_header_changes_with_the_client_and_drops_old_chips(qtbot, demo_window):
-    open_client(qtbot, demo_window, "Adams", "Adams, Richard")
-    open_client(qtbot, demo_window, "Allen", "Allen, Paul")  # no health conditions
+    clotting, healthy = demo_client(condition="blood_clots"), demo_client(healthy=True)
+    open_client(qtbot, demo_window, typed_name(clotting), clotting.display_name)
+    open_client(qtbot, demo_window, typed_name(healthy), healthy.display_name)
     header = demo_window.header
-    assert find_input(demo_window, "Client in focus").text() == "Allen, Paul"
+    assert find_input(demo_window, "Client in focus").text() == healthy.display_name
     assert chips(header.layout()) == []
 
 
