@@ -44,7 +44,7 @@ def first_run(folder: Path) -> None:
     dialog.clinic_form.input("npi").setText("1234567890")
     dialog.clinic_form.editors["npi"].check()
     save(dialog, "first-run-setup.png")
-    dialog.close()
+    dialog.done(0)
     window.close()
     db.close_database()
 
