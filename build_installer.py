@@ -55,6 +55,8 @@ def pyinstaller_arguments(dist: Path, work: Path) -> list[str]:
         "--workpath", str(work),
         "--specpath", str(work),
         "--add-data", f"{ROOT / 'resources'}{separator}resources",
+        "--copy-metadata", "frontdesk",  # the entry points that lead the core to the Qt shell
+        "--collect-submodules", "ui",
     ]  # fmt: skip
     for module in UNUSED_MODULES:
         arguments += ["--exclude-module", module]

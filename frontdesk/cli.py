@@ -6,11 +6,14 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from frontdesk import db
 
 log = logging.getLogger(__name__)
+SHELL_ENTRY_POINTS = "frontdesk.shell"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,16 +65,15 @@ def run_check(path: Path) -> int:
     return 0
 
 
-def run_gui(path: Path) -> int:
-    from ui.app import run
+def desktop_shell(command: str) -> Callable[[Path], int]:
+    """The desktop window's command, found through the `frontdesk.shell` entry points.
 
-    return run(path)
-
-
-def run_selftest(path: Path) -> int:
-    from ui.app import self_test
-
-    return self_test(path)
+    The Qt shell registers itself there (see pyproject.toml), so the core never imports it.
+    """
+    found = entry_points(group=SHELL_ENTRY_POINTS, name=command)
+    if not found:
+        raise SystemExit("The desktop window is not installed; run 'make run' to install it.")
+    return next(iter(found)).load()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(path)
     if args.command == "selftest":
-        return run_selftest(path)
+        return desktop_shell("selftest")(path)
     if args.command == "where":
         print(path)
         return 0
-    return run_gui(path)
+    return desktop_shell("run")(path)
 
 
 if __name__ == "__main__":

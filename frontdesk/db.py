@@ -147,8 +147,8 @@ def migrate_to_latest(database: SqliteDatabase, path: Path) -> None:
     if not pending:
         return
     if current > 0 or _has_user_tables(database):
-        copy = backup_copy(database, path, f"before-v{pending[0].version}")
-        log.info("copied the database aside before migrating: %s", copy.name)
+        backup_copy(database, path, f"before-v{pending[0].version}")
+        log.info("copied the database aside before migrating to version %d", pending[0].version)
     for migration in pending:
         with database.atomic():
             migration.apply(database)
