@@ -121,9 +121,33 @@ def find_duplicates(
     return [c for c in query if (fold(c.first_name), fold(c.last_name)) == wanted]
 
 
-def save_client(raw: Mapping[str, Any], client_id: int | None = None, actor: str = "") -> Client:
-    """Create or update a client from raw form values; nothing is saved if any field is bad."""
+class PossibleDuplicate(Exception):
+    """Another client has the same name and date of birth; nothing was saved."""
+
+    def __init__(self, existing: Client) -> None:
+        super().__init__(f"client #{existing.id} has the same name and date of birth")
+        self.existing = existing
+
+
+def save_client(
+    raw: Mapping[str, Any],
+    client_id: int | None = None,
+    actor: str = "",
+    allow_duplicate: bool = False,
+) -> Client:
+    """Create or update a client from raw form values.
+
+    Nothing is saved if any field is bad (ValidationErrors), or, unless
+    `allow_duplicate`, if another client has the same name and birth date
+    (PossibleDuplicate).
+    """
     values = validate_client(raw)
+    if not allow_duplicate:
+        twins = find_duplicates(
+            values["first_name"], values["last_name"], values["date_of_birth"], client_id
+        )
+        if twins:
+            raise PossibleDuplicate(twins[0])
     with database_proxy.atomic():
         if client_id is None:
             client = Client.create(**values)

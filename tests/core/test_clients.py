@@ -173,3 +173,19 @@ def test_search_by_name_as_the_list_shows_it(database):
 def test_duplicates_ignore_accents(database):
     first = clients.save_client({**GOOD, "first_name": "José"})
     assert clients.find_duplicates("JOSE", "silva", date(1980, 4, 17)) == [first]
+
+
+def test_saving_a_likely_duplicate_needs_a_decision(database):
+    first = clients.save_client(GOOD)
+    with pytest.raises(clients.PossibleDuplicate) as refusal:
+        clients.save_client({**GOOD, "mobile_phone": ""})
+    assert refusal.value.existing == first
+    assert Client.select().count() == 1
+    clients.save_client({**GOOD, "mobile_phone": ""}, allow_duplicate=True)
+    assert Client.select().count() == 2
+
+
+def test_editing_a_client_is_not_a_duplicate_of_itself(database):
+    client = clients.save_client(GOOD)
+    clients.save_client({**GOOD, "email": "ana@example.com"}, client.id)
+    assert Client.get_by_id(client.id).email == "ana@example.com"

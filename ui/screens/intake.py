@@ -172,33 +172,27 @@ class IntakePage(QWidget):
 
     # --- actions --------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Validate everything, warn about a duplicate, then save; True when saved."""
-        raw = self.raw_values()
+    def save(self, allow_duplicate: bool = False) -> bool:
+        """Save if everything is valid (asking first about a likely duplicate); True when saved."""
         try:
-            values = clients.validate_client(raw)
+            client = clients.save_client(
+                self.raw_values(), self.client_id, allow_duplicate=allow_duplicate
+            )
         except ValidationErrors as errors:
             self.form.check_all()
             self.form.show_errors(errors)
             self._show_summary(self._summary_text() or str(errors))
             self._focus_first_invalid()
             return False
-        if not self._duplicate_check(values):
-            return False
-        client = clients.save_client(raw, self.client_id)
+        except clients.PossibleDuplicate as duplicate:
+            return self._ask_about_duplicate(duplicate.existing)
         self.client_id = client.id
         self.form.dirty = False
         self.saved.emit(client.id)
         return True
 
-    def _duplicate_check(self, values: dict[str, Any]) -> bool:
-        """Warn when another client has the same name and birth date; True to go on saving."""
-        twins = clients.find_duplicates(
-            values["first_name"], values["last_name"], values["date_of_birth"], self.client_id
-        )
-        if not twins:
-            return True
-        twin = twins[0]
+    def _ask_about_duplicate(self, twin: Client) -> bool:
+        """Open the existing client, save anyway, or keep editing; True when saved."""
         box = QMessageBox(QMessageBox.Icon.Warning, "Possible duplicate", "", parent=self)
         box.setText(
             f"{twin.display_name}, born {formatting.us_date(twin.date_of_birth)}, "
@@ -206,15 +200,15 @@ class IntakePage(QWidget):
         )
         box.setInformativeText("Open the existing client, or save this one as a different person?")
         open_button = box.addButton("Open existing client", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Save as new client", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        save_button = box.addButton("Save as new client", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(open_button)
         box.exec()
         if box.clickedButton() is open_button:
             self.form.dirty = False
             self.open_existing.emit(twin.id)
             return False
-        return box.clickedButton() is not cancel
+        return box.clickedButton() is save_button and self.save(allow_duplicate=True)
 
     def confirm_leave(self) -> bool:
         """Ask before unsaved changes are lost; True when it is fine to leave."""
