@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
 
     def find_client(self) -> None:
         self.go_to("Clients")
-        self.clients_screen.find_client()
+        self.clients_screen.show_list()
 
     def _about(self) -> None:
         QMessageBox.about(

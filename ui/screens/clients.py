@@ -48,15 +48,12 @@ class ClientsScreen(QWidget):
         return True
 
     def show_list(self) -> None:
+        """Back to the list, with the cursor in the search box (asks first if editing)."""
         if not self.confirm_leave():
             return
         self.list_page.refresh()
         self.pages.setCurrentWidget(self.list_page)
         self.client_closed.emit()
-        self.list_page.focus_search()
-
-    def find_client(self) -> None:
-        self.show_list()
         self.list_page.focus_search()
 
     def new_client(self) -> None:
