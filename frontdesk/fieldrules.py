@@ -25,6 +25,7 @@ class FieldRule:
     multiline: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, shown text)
     show: Callable[[Any], str] | None = None  # stored value -> text for the input
+    hint: str = ""  # the shape to type, shown in the empty input, e.g. "MM/DD/YYYY"
 
     def as_text(self, value: Any) -> str:
         """The stored value as a person would type it."""

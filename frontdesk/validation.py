@@ -39,6 +39,7 @@ MAX_YEAR = 2100
 MAX_AGE = 120
 MAX_CENTS = 100_000_000  # $1,000,000.00
 MAX_ICD10_SUGGESTIONS = 6
+NPI_HINT = "copy it again from the NPI registry letter, license or prescription."
 
 STATES: dict[str, str] = {
     "AL": "Alabama",
@@ -507,14 +508,11 @@ def npi(text: str, field: str = "NPI", required: bool = False) -> str | None:
         return None
     digits = re.sub(r"[\s-]", "", cleaned)
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
-        raise ValidationError(
-            field, "an NPI is 10 digits; check the 10-digit NPI on the prescription/license."
-        )
+        raise ValidationError(field, f"an NPI is exactly 10 digits; {NPI_HINT}")
     if not luhn.is_valid("80840" + digits):
         raise ValidationError(
             field,
-            f"{digits} is not a valid NPI (a digit is wrong or two are swapped); "
-            "check the 10-digit NPI on the prescription/license.",
+            f"{digits} is not a valid NPI (a digit is wrong or two are swapped); {NPI_HINT}",
         )
     return digits
 

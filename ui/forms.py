@@ -67,8 +67,10 @@ class FieldEditor(QObject):
             text_edit.textChanged.connect(self.changed)
             return text_edit
         line = QLineEdit(parent)
-        if self.rule.required:
-            line.setPlaceholderText("Required")
+        wanted = [self.rule.hint] if self.rule.hint else []
+        wanted += ["required"] if self.rule.required else []
+        placeholder = ", ".join(wanted)
+        line.setPlaceholderText(placeholder[:1].upper() + placeholder[1:])
         line.textEdited.connect(self.changed)
         line.editingFinished.connect(self.check)
         return line
@@ -95,12 +97,20 @@ class FieldEditor(QObject):
     def check(self) -> bool:
         """Validate the current text; show what is wrong beside the input."""
         try:
-            self.rule.clean(self.text())
+            value = self.rule.clean(self.text())
         except ValidationError as error:
             self.show_error(error.message)
             return False
+        self._show_normalized(value)
         self.show_error("")
         return True
+
+    def _show_normalized(self, value: Any) -> None:
+        """Show a valid one-line entry the way it is kept: (503) 555-0123, 04/07/1980, OR."""
+        if isinstance(self.input, QLineEdit):
+            shown = self.rule.as_text(value)
+            if shown != self.input.text():
+                self.input.setText(shown)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -171,6 +181,10 @@ class Form(QObject):
 
     def input(self, name: str) -> QWidget:
         return self.editors[name].input
+
+    def inputs(self) -> list[QWidget]:
+        """Every input, in the order the fields were added."""
+        return [editor.input for editor in self.editors.values()]
 
     def values(self) -> dict[str, str]:
         return {name: editor.text() for name, editor in self.editors.items()}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
@@ -52,3 +54,9 @@ def confirm(parent: QWidget, heading: str, question: str) -> bool:
     """Ask a yes/no question; True when the person answers Yes."""
     answer = QMessageBox.question(parent, heading, question)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def chain_tab_order(widgets: Iterable[QWidget]) -> None:
+    """Tab visits the widgets in the order given."""
+    for before, after in pairwise(widgets):
+        QWidget.setTabOrder(before, after)

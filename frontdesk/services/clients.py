@@ -43,6 +43,7 @@ def _choice(choices: tuple[tuple[str, str], ...]) -> Any:
 
 _optional_name = using(validation.person_name, required=False)
 _phone = using(validation.phone)
+DATE_HINT = "MM/DD/YYYY"
 
 
 CLIENT_RULES: tuple[FieldRule, ...] = (
@@ -50,7 +51,9 @@ CLIENT_RULES: tuple[FieldRule, ...] = (
     FieldRule("middle_name", "Middle name", _optional_name),
     FieldRule("last_name", "Last name", using(validation.person_name), required=True),
     FieldRule("preferred_name", "Preferred name", _optional_name),
-    FieldRule("date_of_birth", "Date of birth", validation.birth_date, required=True),
+    FieldRule(
+        "date_of_birth", "Date of birth", validation.birth_date, required=True, hint=DATE_HINT
+    ),
     FieldRule("sex", "Sex", _choice(SEX_CHOICES), choices=SEX_CHOICES),
     FieldRule("address_line1", "Address", _text(120)),
     FieldRule("address_line2", "Address line 2", _text(120)),
@@ -71,13 +74,18 @@ CLIENT_RULES: tuple[FieldRule, ...] = (
     FieldRule("health_notes", "Health history notes", _text(4000), multiline=True),
     FieldRule("current_complaint", "Current complaint", _text(2000), multiline=True),
     FieldRule(
-        "consent_signed_on", "Consent signed on", using(validation.past_or_today_date), empty=None
+        "consent_signed_on",
+        "Consent signed on",
+        using(validation.past_or_today_date),
+        empty=None,
+        hint=DATE_HINT,
     ),
     FieldRule(
         "privacy_notice_on",
         "Privacy notice acknowledged on",
         using(validation.past_or_today_date),
         empty=None,
+        hint=DATE_HINT,
     ),
     FieldRule("referral_source", "Referred by", _text(120)),
     FieldRule("notes", "Notes", _text(4000), multiline=True),

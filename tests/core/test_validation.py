@@ -505,17 +505,17 @@ def test_npi_accepts(raw: str, expected: str) -> None:
     [
         ("1234567890", "not a valid NPI"),
         ("1234567839", "not a valid NPI"),
-        ("123456789", "an NPI is 10 digits"),
-        ("12345678934", "an NPI is 10 digits"),
-        ("ABCDEFGHIJ", "an NPI is 10 digits"),
-        ("１２３４５６７８９３", "an NPI is 10 digits"),
+        ("123456789", "an NPI is exactly 10 digits"),
+        ("12345678934", "an NPI is exactly 10 digits"),
+        ("ABCDEFGHIJ", "an NPI is exactly 10 digits"),
+        ("１２３４５６７８９３", "an NPI is exactly 10 digits"),
     ],
 )
 def test_npi_refuses(raw: str, hint: str) -> None:
     err = refused(validation.npi, raw, "Physician NPI")
     assert err.field == "Physician NPI"
     assert hint in err.message
-    assert "check the 10-digit NPI on the prescription/license" in err.message
+    assert "copy it again from the NPI registry letter" in err.message
 
 
 def test_npi_empty() -> None:

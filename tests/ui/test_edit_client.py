@@ -64,7 +64,7 @@ def test_failed_save_of_an_edit_changes_nothing(qtbot, window, zelda):
     assert "Not saved: check Email." in visible_texts(window)
     assert field_error(window, "Email")
 
-    with answering(qtbot, "Discard", title="Unsaved changes"):
+    with answering(qtbot, "Discard changes", title="Unsaved changes"):
         click_button(qtbot, window, "Cancel")
     assert Client.get_by_id(zelda.id).__data__ == before
     assert (

@@ -57,7 +57,7 @@ def test_save_as_new_client_saves_a_second_person(qtbot, window, existing):
     twins = list(Client.select().order_by(Client.id))
     assert len(twins) == 2
     assert twins[1].first_name == "zelda" and twins[1].email == "zelda@example.com"
-    assert "Client #2 saved." in window.statusBar().currentMessage()
+    assert "Saved Quillfeather, zelda." in window.statusBar().currentMessage()
     assert "zelda@example.com" in visible_texts(window)  # the new client's summary
 
 

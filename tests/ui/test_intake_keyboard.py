@@ -49,7 +49,7 @@ def test_enter_on_the_cancel_button_cancels(qtbot, window):
     open_new_client_form(qtbot)
     fill_form(qtbot, window, GOOD)
     window.clients_screen.intake_page.cancel_button.setFocus()
-    with answering(qtbot, "Discard", title="Unsaved changes"):
+    with answering(qtbot, "Discard changes", title="Unsaved changes"):
         press(qtbot, Qt.Key.Key_Return)
     assert Client.select().count() == 0
     assert window.clients_screen.pages.currentWidget() is window.clients_screen.list_page

@@ -67,7 +67,7 @@ def test_new_client_is_registered_with_the_keyboard_alone(qtbot, window):
     assert client.archived is False
     assert AuditEvent.get(entity="client", entity_id=client.id).action == "create"
     assert "Ortega, Maria (Mari)" in visible_texts(window)
-    assert "Client #1 saved." in window.statusBar().currentMessage()
+    assert "Saved Ortega, Maria (Mari)." in window.statusBar().currentMessage()
 
 
 def test_registered_client_is_found_and_reopened(qtbot, window):

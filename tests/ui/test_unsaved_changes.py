@@ -48,7 +48,7 @@ def on_form(window) -> bool:
 @pytest.mark.parametrize("leave", WAYS_OUT)
 def test_cancel_keeps_the_form_and_the_text(qtbot, window, leave):
     start_typing(qtbot, window)
-    with answering(qtbot, "Cancel", title="Unsaved changes") as box:
+    with answering(qtbot, "Keep editing", title="Unsaved changes") as box:
         leave(qtbot, window)
     assert box.text == "This client has changes that are not saved."
     assert on_form(window)
@@ -59,7 +59,7 @@ def test_cancel_keeps_the_form_and_the_text(qtbot, window, leave):
 @pytest.mark.parametrize("leave", WAYS_OUT)
 def test_discard_leaves_and_saves_nothing(qtbot, window, leave):
     start_typing(qtbot, window)
-    with answering(qtbot, "Discard", title="Unsaved changes"):
+    with answering(qtbot, "Discard changes", title="Unsaved changes"):
         leave(qtbot, window)
     assert not on_form(window)
     assert find_input(window, "Find client").isVisible()

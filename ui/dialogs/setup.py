@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import clinic
 from frontdesk.validation import ValidationErrors
 from ui.forms import Form
-from ui.widgets import button, confirm, title
+from ui.widgets import button, chain_tab_order, confirm, title
 
 
 class SetupDialog(QDialog):
@@ -37,6 +37,9 @@ class SetupDialog(QDialog):
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        fields = self.clinic_form.inputs() + self.therapist_form.inputs()
+        chain_tab_order([*fields, *self.buttons.buttons()])
+        fields[0].setFocus()
 
     def _lay_out(self) -> None:
         clinic_box = QGroupBox("Clinic", self)

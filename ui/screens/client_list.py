@@ -10,7 +10,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -133,6 +134,16 @@ class ClientTableModel(QAbstractTableModel):
         return None
 
 
+class KeepColourDelegate(QStyledItemDelegate):
+    """A selected row keeps its meaningful text colours (red, amber, green)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if colour is not None:
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, colour)
+
+
 class ClientListPage(QWidget):
     """Find a client by name, phone digits or date of birth."""
 
@@ -150,6 +161,7 @@ class ClientListPage(QWidget):
         self.new_button = button("New client", primary=True, parent=self)
         self.count_label = QLabel(self)
         self.model = ClientTableModel(self)
+        self.columns_sized = False
         self.table = self._make_table()
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._lay_out()
@@ -170,11 +182,13 @@ class ClientListPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
         table.setAlternatingRowColors(True)
+        table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move within it
+        table.setItemDelegate(KeepColourDelegate(table))
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         return table
 
     def _lay_out(self) -> None:
@@ -193,6 +207,9 @@ class ClientListPage(QWidget):
         self.timer.stop()
         rows = clients.search_clients(self.search.text(), self.show_archived.isChecked())
         self.model.set_rows(rows)
+        if rows and not self.columns_sized:  # size once, so columns stay put while typing
+            self.table.resizeColumnsToContents()
+            self.columns_sized = True
         self.count_label.setText(self._count_text(len(rows)))
         if rows:
             self.table.selectRow(0)

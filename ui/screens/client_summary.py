@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from frontdesk import formatting
 from frontdesk.services import clients
 from frontdesk.services.summary import ClientSummary, client_summary
-from ui.widgets import SEVERITY_ROLE, button, chip, confirm, title
+from ui.widgets import SEVERITY_ROLE, button, chain_tab_order, chip, confirm, title
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {
@@ -98,8 +98,15 @@ class ClientSummaryPage(QWidget):
     def _lay_out(self) -> None:
         actions = QHBoxLayout()
         actions.addWidget(self.heading, 1)
-        for push in (self.back_button, self.delete_button, self.archive_button, self.edit_button):
+        in_view_order = (
+            self.back_button,
+            self.delete_button,
+            self.archive_button,
+            self.edit_button,
+        )
+        for push in in_view_order:
             actions.addWidget(push)
+        chain_tab_order(in_view_order)
         body = QWidget(self)
         grid = QGridLayout(body)
         grid.setHorizontalSpacing(16)
@@ -116,6 +123,7 @@ class ClientSummaryPage(QWidget):
             grid.addWidget(box, *placement[name])
         grid.setRowStretch(4, 1)
         scroll = QScrollArea(self)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to type there; Tab skips it
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)

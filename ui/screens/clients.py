@@ -62,7 +62,7 @@ class ClientsScreen(QWidget):
         self.intake_page.start_new()
         self.pages.setCurrentWidget(self.intake_page)
         self.client_closed.emit()
-        self.intake_page.form.input("first_name").setFocus()
+        self.intake_page.begin()
 
     def open_client(self, client_id: int) -> None:
         self.summary_page.show_client(client_id)
@@ -73,9 +73,10 @@ class ClientsScreen(QWidget):
     def edit_client(self, client_id: int) -> None:
         self.intake_page.start_edit(clients.get_client(client_id))
         self.pages.setCurrentWidget(self.intake_page)
+        self.intake_page.begin()
 
     def _saved(self, client_id: int) -> None:
-        self.status_message.emit(f"Client #{client_id} saved.")
+        self.status_message.emit(f"Saved {clients.get_client(client_id).display_name}.")
         self.open_client(client_id)
 
     def _intake_cancelled(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +26,7 @@ from frontdesk.services import clients
 from frontdesk.services.clients import RULES_BY_NAME
 from frontdesk.validation import ValidationErrors
 from ui.forms import CheckList, Form
-from ui.widgets import button, title
+from ui.widgets import button, chain_tab_order, title
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -137,8 +136,7 @@ class IntakePage(QWidget):
         inputs += list(self.pain_areas.boxes.values())
         inputs += [self.form.input(name) for name in SECTIONS[3][1]]
         inputs += [self.cancel_button, self.save_button]
-        for before, after in pairwise(inputs):
-            QWidget.setTabOrder(before, after)
+        chain_tab_order(inputs)
 
     # --- data -----------------------------------------------------------------------
 
@@ -158,6 +156,10 @@ class IntakePage(QWidget):
         self.pain_areas.set_keys(values.get("pain_areas") or [])
         self._show_summary("")
         self.form.dirty = False
+
+    def begin(self) -> None:
+        """Once the page is on screen: the top of the form in view, the cursor in First name."""
+        self.scroll.verticalScrollBar().setValue(0)
         self.form.input("first_name").setFocus()
 
     def raw_values(self) -> dict[str, Any]:
@@ -214,18 +216,16 @@ class IntakePage(QWidget):
         """Ask before unsaved changes are lost; True when it is fine to leave."""
         if not self.has_unsaved_changes:
             return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "This client has changes that are not saved.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", "", parent=self)
+        box.setText("This client has changes that are not saved.")
+        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        if box.clickedButton() is save:
             return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
+        if box.clickedButton() is discard:
             self.form.dirty = False
             return True
         return False
