@@ -138,6 +138,7 @@ class CheckList(QWidget):
             box.setAccessibleName(item.label)
             if item.hint:
                 box.setToolTip(item.hint)
+                box.setAccessibleDescription(item.hint)  # read aloud when focused
             box.toggled.connect(self.changed)
             grid.addWidget(box, index // columns, index % columns)
             self.boxes[item.key] = box
