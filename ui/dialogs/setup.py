@@ -17,6 +17,8 @@ from frontdesk.validation import ValidationErrors
 from ui.forms import Form
 from ui.widgets import button, chain_tab_order, confirm, title
 
+ROOM_FOR_MESSAGES = 120  # px below the fields, so error lines never squeeze the form
+
 
 class SetupDialog(QDialog):
     """Asks for the clinic and one therapist; saves both together or nothing."""
@@ -61,7 +63,7 @@ class SetupDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(900, self.sizeHint().height())
+        self.resize(920, self.sizeHint().height() + ROOM_FOR_MESSAGES)
 
     def save(self) -> None:
         valid = [form.check_all() for form in (self.clinic_form, self.therapist_form)]
