@@ -60,3 +60,29 @@ def chain_tab_order(widgets: Iterable[QWidget]) -> None:
     """Tab visits the widgets in the order given."""
     for before, after in pairwise(widgets):
         QWidget.setTabOrder(before, after)
+
+
+def choose(
+    parent: QWidget,
+    heading: str,
+    text: str,
+    choices: list[str],
+    detail: str = "",
+    warning: bool = False,
+) -> str:
+    """Ask a question with several answers; returns the text of the one clicked.
+
+    The first answer is the default (Enter); the last is what Esc or closing picks.
+    """
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question
+    box = QMessageBox(icon, heading, text, parent=parent)
+    box.setInformativeText(detail)
+    roles = [QMessageBox.ButtonRole.AcceptRole]
+    roles += [QMessageBox.ButtonRole.DestructiveRole] * (len(choices) - 2)
+    roles += [QMessageBox.ButtonRole.RejectRole]
+    buttons = [box.addButton(choice, role) for choice, role in zip(choices, roles, strict=True)]
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(buttons[-1])
+    box.exec()
+    clicked = box.clickedButton()
+    return choices[buttons.index(clicked)] if clicked in buttons else choices[-1]

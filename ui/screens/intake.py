@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from frontdesk.services import clients
 from frontdesk.services.clients import RULES_BY_NAME
 from frontdesk.validation import ValidationErrors
 from ui.forms import CheckList, Form
-from ui.widgets import button, chain_tab_order, title
+from ui.widgets import button, chain_tab_order, choose, title
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -54,6 +53,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Consent and notes", ("consent_signed_on", "privacy_notice_on", "referral_source", "notes")),
 )
 HEALTH_FIELDS = ("health_notes", "current_complaint")
+OPEN_EXISTING, SAVE_AS_NEW = "Open existing client", "Save as new client"
+SAVE, DISCARD, KEEP_EDITING = "Save", "Discard changes", "Keep editing"
 
 
 class IntakePage(QWidget):
@@ -195,37 +196,34 @@ class IntakePage(QWidget):
 
     def _ask_about_duplicate(self, twin: Client) -> bool:
         """Open the existing client, save anyway, or keep editing; True when saved."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Possible duplicate", "", parent=self)
-        box.setText(
+        answer = choose(
+            self,
+            "Possible duplicate",
             f"{twin.display_name}, born {formatting.us_date(twin.date_of_birth)}, "
-            "is already registered."
+            "is already registered.",
+            [OPEN_EXISTING, SAVE_AS_NEW, KEEP_EDITING],
+            detail="Open the existing client, or save this one as a different person?",
+            warning=True,
         )
-        box.setInformativeText("Open the existing client, or save this one as a different person?")
-        open_button = box.addButton("Open existing client", QMessageBox.ButtonRole.AcceptRole)
-        save_button = box.addButton("Save as new client", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(open_button)
-        box.exec()
-        if box.clickedButton() is open_button:
+        if answer == OPEN_EXISTING:
             self.form.dirty = False
             self.open_existing.emit(twin.id)
             return False
-        return box.clickedButton() is save_button and self.save(allow_duplicate=True)
+        return answer == SAVE_AS_NEW and self.save(allow_duplicate=True)
 
     def confirm_leave(self) -> bool:
         """Ask before unsaved changes are lost; True when it is fine to leave."""
         if not self.has_unsaved_changes:
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", "", parent=self)
-        box.setText("This client has changes that are not saved.")
-        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.exec()
-        if box.clickedButton() is save:
+        answer = choose(
+            self,
+            "Unsaved changes",
+            "This client has changes that are not saved.",
+            [SAVE, DISCARD, KEEP_EDITING],
+        )
+        if answer == SAVE:
             return self.save()
-        if box.clickedButton() is discard:
+        if answer == DISCARD:
             self.form.dirty = False
             return True
         return False
