@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -25,34 +24,6 @@ from PySide6.QtWidgets import (
 
 from frontdesk.models import Client
 from frontdesk.services import clients
-
-# --- the Qt binding itself ------------------------------------------------------------------
-
-
-def pyside_drops_none_references() -> bool:
-    """True when Qt calls lose references to None or True.
-
-    PySide6 6.12.0 does this on Python 3.11 (6.11.3 does not): each call of a void Qt
-    method loses a reference to None, each Python `signal.emit(...)` one to True. On
-    Python 3.12+ those objects are immortal, so it is harmless there; on 3.11 a count
-    reaches zero after some thousands of calls and the interpreter aborts
-    ("none_dealloc" / "bool_dealloc").
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    probe = _Probe()
-    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
-    for _ in range(100):
-        probe.setObjectName("probe")
-        probe.ping.emit()
-    lost_none = none_before - sys.getrefcount(None)
-    lost_true = true_before - sys.getrefcount(True)
-    return lost_none > 50 or lost_true > 50
-
-
-class _Probe(QObject):
-    ping = Signal()
-
 
 # --- finding widgets ----------------------------------------------------------------------
 
