@@ -15,8 +15,10 @@ from helpers import (
 )
 from PySide6.QtCore import Qt
 
+from frontdesk import db
 from frontdesk.models import ClinicProfile, Therapist
 from frontdesk.services import clinic
+from ui.app import run
 from ui.dialogs.setup import SetupDialog
 
 CLINIC_FORM = {
@@ -130,3 +132,19 @@ def test_esc_does_not_lose_what_was_typed_unless_confirmed(qtbot, dialog):
 def test_quit_on_an_empty_form_does_not_ask(qtbot, dialog):
     with qtbot.waitSignal(dialog.rejected, timeout=1000):
         click_button(qtbot, dialog, "Quit")
+
+
+def test_the_program_starts_with_set_up_and_quitting_it_ends_cleanly(qtbot, tmp_path):
+    with answering(qtbot, "Quit") as box:
+        assert run(tmp_path / "first.db") == 0
+    assert box.title == "Set up your clinic"
+    assert clinic.needs_setup()
+    db.close_database()
+
+
+def test_the_program_names_a_file_that_is_not_a_database(qtbot, tmp_path):
+    junk = tmp_path / "letter.db"
+    junk.write_text("Dear clinic,\n" * 50)
+    with answering(qtbot, "OK") as box:
+        assert run(junk) == 1
+    assert "could not be read as a Front Desk database" in box.text
