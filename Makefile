@@ -33,6 +33,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_icd10.py
+	$(PY) bench/bench_client_search.py
 
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[installer]"

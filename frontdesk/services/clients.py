@@ -241,7 +241,7 @@ def _as_date(text: str) -> date | None:
         return None
 
 
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = 200  # a longer list is never read; typing more narrows it
 
 
 def search_clients(
