@@ -12,6 +12,7 @@ from helpers import (
     focused_name,
     press,
     typed_name,
+    visible_texts,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -80,3 +81,12 @@ def test_a_valid_entry_is_shown_the_way_it_is_kept_when_left(qtbot, window):
     assert find_input(window, "Mobile phone").text() == "(503) 555-0199"
     assert find_input(window, "State").text() == "OR"
     assert find_input(window, "Date of birth").text() == "04/07/1980"
+
+
+def test_a_new_client_has_no_charges_yet_and_no_prescription(qtbot, window):
+    client = add_client()
+    window.clients_screen.open_client(client.id)
+    texts = visible_texts(window)
+    assert "No charges yet" in texts
+    assert "Paid in full" not in texts
+    assert "No prescription: visits are wellness massage, not medical." in texts
