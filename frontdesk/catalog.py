@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from frontdesk.resources import load_json
+from frontdesk.validation import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +39,15 @@ def body_areas() -> tuple[CatalogItem, ...]:
 
 def by_key(items: tuple[CatalogItem, ...]) -> dict[str, CatalogItem]:
     return {item.key: item for item in items}
+
+
+def checked_keys(
+    raw: Iterable[str] | None, items: tuple[CatalogItem, ...], label: str
+) -> list[str]:
+    """Keys picked from a list, in the list's order without repeats; an unknown key is refused."""
+    known = [item.key for item in items]
+    keys = list(raw or [])
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ValidationError(label, f"unknown item {unknown[0]!r}; pick from the list.")
+    return [key for key in known if key in keys]

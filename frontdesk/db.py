@@ -12,11 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from peewee import DatabaseError, SqliteDatabase
+from peewee import DatabaseError, IntegrityError, SqliteDatabase
 
 from frontdesk import models, seed
+from frontdesk.storage_errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseGone,
+    DatabaseReadOnly,
+    DiskError,
+    DiskFull,
+    StorageError,
+)
+from frontdesk.textsearch import search_key
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +61,154 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
+# --- storage errors ----------------------------------------------------------
+
+# SQLite's primary result codes (the low byte of an extended code).
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)
+BY_MESSAGE = {
+    "database or disk is full": SQLITE_FULL,
+    "database is locked": SQLITE_BUSY,
+    "disk i/o error": SQLITE_IOERR,
+    "attempt to write a readonly database": SQLITE_READONLY,
+    "database disk image is malformed": SQLITE_CORRUPT,
+    "file is not a database": SQLITE_NOTADB,
+    "unable to open database file": SQLITE_CANTOPEN,
+}
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    """The SQLite result code behind a peewee or sqlite3 error, if there is one."""
+    for candidate in (error, *error.args[:1], error.__cause__, error.__context__):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if code is not None:
+            return code
+    return BY_MESSAGE.get(str(error).strip().casefold())
+
+
+def storage_error(error: BaseException, file_name: str) -> StorageError | None:
+    """The clear StorageError for an engine error, or None when it is not a storage fault."""
+    code = _sqlite_code(error)
+    if code is None:
+        return None
+    if code == SQLITE_READONLY_DBMOVED:
+        return DatabaseGone(
+            f"the file {file_name} was moved or deleted while Front Desk had it open"
+        )
+    primary = code & 0xFF
+    if primary == SQLITE_FULL:
+        return DiskFull(f"the disk holding {file_name} is full")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseBusy(f"the file {file_name} is locked by another program or another copy")
+    if primary == SQLITE_READONLY:
+        return DatabaseReadOnly(f"the file {file_name} cannot be written")
+    if primary == SQLITE_NOTADB:
+        return DatabaseDamaged(
+            f"the file {file_name} is not a Front Desk database, or it is damaged",
+            "Check that it is the right file; if it is, restore the latest backup.",
+        )
+    if primary == SQLITE_CORRUPT:
+        return DatabaseDamaged(f"the file {file_name} is damaged")
+    if primary in (SQLITE_IOERR, SQLITE_CANTOPEN):
+        return DiskError(f"the file {file_name} could not be read or written (a disk error)")
+    return None
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+class ClinicDatabase(SqliteDatabase):
+    """The clinic's SQLite file: clear storage errors, no writes to a file gone or replaced.
+
+    Every write transaction first checks that the file on disk is still the one that
+    was opened; every commit is followed by a WAL checkpoint, so a plain copy of the
+    file taken between saves holds everything saved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+        self.path = path
+        self.identity: tuple[int, int] | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = super()._connect()
+        self.identity = _file_identity(self.path)
+        return connection
+
+    def translate(self, error: BaseException) -> BaseException:
+        return storage_error(error, self.path.name) or error
+
+    def check_file(self) -> None:
+        """Refuse to write when the file was deleted, moved or replaced since it was opened."""
+        if self.identity is not None and _file_identity(self.path) != self.identity:
+            raise DatabaseGone(
+                f"the file {self.path.name} was moved, deleted or replaced after it was opened"
+            )
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return super().execute_sql(sql, params)
+        except DatabaseError as error:
+            if isinstance(error, IntegrityError):
+                raise
+            raise self.translate(error) from error
+
+    def begin(self, lock_type: str | None = None) -> None:
+        self.check_file()
+        try:
+            super().begin(lock_type)
+        except DatabaseError as error:
+            raise self.translate(error) from error
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except DatabaseError as error:
+            raise self.translate(error) from error
+        self.checkpoint("PASSIVE")
+
+    def rollback(self) -> None:
+        """Roll back, unless SQLite already did (it does on a full disk or an I/O error)."""
+        connection = self._state.conn
+        if connection is not None and not connection.in_transaction:
+            return
+        try:
+            super().rollback()
+        except DatabaseError as error:
+            raise self.translate(error) from error
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy what the write-ahead log holds into the database file itself."""
+        try:
+            self._state.conn.execute(f"PRAGMA wal_checkpoint({mode})")
+        except sqlite3.Error:
+            log.warning("the write-ahead log could not be checkpointed yet")
+
+    def close(self) -> bool:
+        if not self.is_closed() and self.identity == _file_identity(self.path):
+            self.checkpoint("TRUNCATE")
+        return super().close()
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> ClinicDatabase:
     """Open (creating if needed) the database file and bind the models to it.
 
     Raises DatabaseUnavailable, with a message a person can act on, when the file
-    cannot be created, is not a database, is locked, or is from a newer version.
+    cannot be created, is not a database, is locked, is on a full disk, or is from
+    a newer version.
     """
     path = Path(path)
     try:
         return _open(path, migrate)
+    except StorageError as error:
+        close_database()
+        raise DatabaseUnavailable(str(error)) from error
     except DatabaseError as error:
         close_database()
         raise DatabaseUnavailable(
@@ -71,13 +221,16 @@ def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
         ) from error
 
 
-def _open(path: Path, migrate: bool) -> SqliteDatabase:
+def _open(path: Path, migrate: bool) -> ClinicDatabase:
     if not path.exists():
         _create_private_file(path)
         log.info("created a new database file")
-    database = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+    database = ClinicDatabase(path)
     models.database_proxy.initialize(database)
-    database.connect(reuse_if_open=True)
+    try:
+        database.connect(reuse_if_open=True)
+    except DatabaseError as error:
+        raise database.translate(error) from error
     if migrate:
         migrate_to_latest(database, path)
     return database
@@ -93,9 +246,90 @@ def close_database() -> None:
 # --- schema versions -------------------------------------------------------
 
 
-def _v1_create_tables(database: SqliteDatabase) -> None:
+def _create_latest_schema(database: SqliteDatabase) -> None:
     database.create_tables(models.ALL_MODELS)
     seed.seed_reference_data()
+
+
+def _rebuild_table(database: SqliteDatabase, model: type[models.Model]) -> None:
+    """Recreate a table from its model (the SQLite way to change a column), keeping its rows.
+
+    The table's id sequence is kept too, so an id handed out before is never handed out again.
+    """
+    table = model._meta.table_name
+    last_id = _sequence(database, table)
+    kept = [column.name for column in database.get_columns(table)]
+    columns = ", ".join(f'"{name}"' for name in kept)
+    model._meta.set_table_name(f"{table}__new")
+    try:
+        model._schema.create_table(safe=False)
+    finally:
+        model._meta.set_table_name(table)
+    database.execute_sql(f'INSERT INTO "{table}__new" ({columns}) SELECT {columns} FROM "{table}"')
+    database.execute_sql(f'DROP TABLE "{table}"')
+    database.execute_sql(f'ALTER TABLE "{table}__new" RENAME TO "{table}"')
+    model._schema.create_indexes(safe=False)
+    _raise_sequence(database, table, last_id)
+
+
+def _sequence(database: SqliteDatabase, table: str) -> int | None:
+    """The last id an AUTOINCREMENT table handed out, or None when it has no sequence yet."""
+    if not database.table_exists("sqlite_sequence"):
+        return None
+    row = database.execute_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _raise_sequence(database: SqliteDatabase, table: str, at_least: int | None) -> None:
+    """Make the table's next id come after `at_least` (nothing to do for None)."""
+    if at_least is None:
+        return
+    database.execute_sql(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+        (table, table),
+    )
+    database.execute_sql(
+        "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (at_least, table)
+    )
+
+
+def _skip_ids_the_audit_trail_used(database: SqliteDatabase, table: str) -> None:
+    """A deleted newest row's id was seen by the audit trail: never hand it out again."""
+    used = database.execute_sql(
+        "SELECT MAX(entity_id) FROM audit_event WHERE entity = ?", (table,)
+    ).fetchone()[0]
+    _raise_sequence(database, table, used)
+
+
+def _v2_versions_and_lasting_ids(database: SqliteDatabase) -> None:
+    for model in models.ALL_MODELS:
+        _rebuild_table(database, model)
+    for model in models.ALL_MODELS:
+        _skip_ids_the_audit_trail_used(database, model._meta.table_name)
+
+
+def _v3_durations_in_weeks_or_months(database: SqliteDatabase) -> None:
+    """Durations become a count and a unit (old ones: N months); physicians get a search key.
+
+    Safe after version 2 (which builds the tables from the current models): the rebuild
+    only adds what is missing, and the old month counts are copied in either way.
+    """
+    for model in (models.Physician, models.Prescription):
+        _rebuild_table(database, model)
+    database.execute_sql(
+        "UPDATE prescription SET duration_count = duration_months, duration_unit = 'month', "
+        "duration_months = NULL WHERE duration_months IS NOT NULL"
+    )
+    physicians = database.execute_sql(
+        "SELECT id, last_name, first_name, practice FROM physician"
+    ).fetchall()
+    for physician_id, *names in physicians:
+        database.execute_sql(
+            "UPDATE physician SET search_key = ? WHERE id = ?", (search_key(*names), physician_id)
+        )
 
 
 @dataclass(frozen=True)
@@ -103,10 +337,23 @@ class Migration:
     version: int
     description: str
     apply: Callable[[SqliteDatabase], None]
+    rebuilds_tables: bool = False  # runs with foreign keys off, checked before commit
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "create the tables and seed reference data", _v1_create_tables),
+    Migration(1, "create the tables and seed reference data", _create_latest_schema),
+    Migration(
+        2,
+        "record versions; ids never reused",
+        _v2_versions_and_lasting_ids,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        3,
+        "prescription durations in weeks or months; physician search",
+        _v3_durations_in_weeks_or_months,
+        rebuilds_tables=True,
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -143,17 +390,37 @@ def migrate_to_latest(database: SqliteDatabase, path: Path) -> None:
             f"This database was written by a newer Front Desk (schema {current}); "
             "install the newer version to open it."
         )
+    if current == 0 and not _has_user_tables(database):
+        with database.atomic():
+            _create_latest_schema(database)
+            _set_schema_version(database, LATEST_VERSION)
+        log.info("created schema version %d", LATEST_VERSION)
+        return
     pending = [m for m in MIGRATIONS if m.version > current]
     if not pending:
         return
-    if current > 0 or _has_user_tables(database):
-        backup_copy(database, path, f"before-v{pending[0].version}")
-        log.info("copied the database aside before migrating to version %d", pending[0].version)
+    backup_copy(database, path, f"before-v{pending[0].version}")
+    log.info("copied the database aside before migrating to version %d", pending[0].version)
     for migration in pending:
+        _apply(database, migration)
+        log.info("migrated schema to version %d (%s)", migration.version, migration.description)
+
+
+def _apply(database: SqliteDatabase, migration: Migration) -> None:
+    """One migration in one transaction; a table rebuild runs with foreign keys off."""
+    if migration.rebuilds_tables:
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
         with database.atomic():
             migration.apply(database)
+            if database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
+                raise DatabaseUnavailable(
+                    f"Upgrading to schema {migration.version} found records pointing at "
+                    "missing ones; the file was left as it was."
+                )
             _set_schema_version(database, migration.version)
-        log.info("migrated schema to version %d (%s)", migration.version, migration.description)
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = ON")
 
 
 # --- checks -----------------------------------------------------------------

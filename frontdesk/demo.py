@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from frontdesk import icd10
+from frontdesk.formatting import us_date
 from frontdesk.models import (
     Client,
     ClinicProfile,
@@ -17,7 +17,6 @@ from frontdesk.models import (
     PaymentAllocation,
     Physician,
     Prescription,
-    PrescriptionDiagnosis,
     ServiceCode,
     ServiceLine,
     Therapist,
@@ -26,7 +25,10 @@ from frontdesk.models import (
 )
 from frontdesk.services import audit
 from frontdesk.services.billing import units_for_minutes
-from frontdesk.services.prescriptions import end_date_for
+from frontdesk.services.physicians import save_physician
+from frontdesk.services.prescriptions import save_prescription
+
+DEMO_ACTOR = "demo"
 
 
 class DatabaseNotEmpty(Exception):
@@ -202,21 +204,41 @@ class DemoBuilder:
 
     def physicians(self) -> list[Physician]:
         rows = (
-            ("Alicia", "Chen", "MD", "1003000126", "Eastside Family Medicine"),
-            ("Robert", "Haines", "DO", "1922156405", "Rose City Orthopedics"),
-            ("Priya", "Raman", "MD", "1497758544", "Cascade Spine & Sports"),
+            (
+                "Alicia",
+                "Chen",
+                "MD",
+                "1003000126",
+                "Eastside Family Medicine",
+                "2800 E Burnside St",
+            ),
+            ("Robert", "Haines", "DO", "1922156405", "Rose City Orthopedics", "1515 NW 18th Ave"),
+            (
+                "Priya",
+                "Raman",
+                "MD",
+                "1497758544",
+                "Cascade Spine & Sports",
+                "8800 SE Sunnyside Rd",
+            ),
         )
         return [
-            Physician.create(
-                first_name=first,
-                last_name=last,
-                credentials=cred,
-                npi=npi,
-                practice=practice,
-                phone=self.phone(),
-                fax=self.phone(),
+            save_physician(
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "credentials": cred,
+                    "npi": npi,
+                    "practice": practice,
+                    "address_line1": street,
+                    "city": "Portland",
+                    "state": "OR",
+                    "phone": self.phone(),
+                    "fax": self.phone(),
+                },
+                actor=DEMO_ACTOR,
             )
-            for first, last, cred, npi, practice in rows
+            for first, last, cred, npi, practice, street in rows
         ]
 
     def client(self, situation: Situation) -> Client:
@@ -255,33 +277,27 @@ class DemoBuilder:
     def prescription(
         self, client: Client, diagnosis: str, physician: Physician, variant: int
     ) -> Prescription:
-        # variant picks the state: active, ending soon (date), used up, expired
-        months, visits = 6, 12
+        """Entered through the prescriptions service, as the front desk would type it.
+
+        `variant` picks the state: active, ending soon (by date), used up, expired.
+        """
         written = self.today - timedelta(days=(40, 170, 60, 250)[variant % 4])
-        prescription = Prescription.create(
-            client=client,
-            physician=physician,
-            written_on=written,
-            reason=REASONS[diagnosis],
-            techniques=["myofascial_release", "trigger_point_therapy", "neuromuscular_therapy"],
-            body_areas=["neck", "upper_back"]
-            if diagnosis in ("neck", "whiplash")
+        neck = diagnosis in ("neck", "whiplash")
+        raw = {
+            "physician_id": physician.id,
+            "written_on": us_date(written),
+            "reason": REASONS[diagnosis],
+            "diagnosis_codes": ", ".join(DIAGNOSES[diagnosis]),
+            "modality": "Massage therapy",
+            "techniques": ["myofascial_release", "trigger_point_therapy", "neuromuscular_therapy"],
+            "body_areas": ["neck", "upper_back"]
+            if neck
             else ["lower_back", "hip_left", "hip_right"],
-            treatments_prescribed=(visits, visits, 4, visits)[variant % 4],
-            frequency_count=2,
-            frequency_period="month",
-            duration_months=months,
-            end_date=end_date_for(written, months),
-        )
-        for position, code in enumerate(DIAGNOSES[diagnosis], start=1):
-            found = icd10.lookup(code)
-            PrescriptionDiagnosis.create(
-                prescription=prescription,
-                position=position,
-                code=found.code,
-                description=found.description,
-            )
-        return prescription
+            "treatments_prescribed": str((12, 12, 4, 12)[variant % 4]),
+            "frequency": "2 per month",
+            "duration": "6 months",
+        }
+        return save_prescription(raw, client.id, actor=DEMO_ACTOR, today=self.today)
 
     def visits(
         self,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk import formatting
+from frontdesk.textsearch import normalize_text
 from frontdesk.validation import REQUIRED, ErrorCollector, ValidationError
 
 
@@ -39,7 +40,7 @@ class FieldRule:
 
     def clean(self, raw: Any) -> Any:
         """Validate one raw value; an empty optional field becomes `empty`."""
-        text = "" if raw is None else str(raw)
+        text = normalize_text("" if raw is None else str(raw))
         if self.required and not text.strip():
             raise ValidationError(self.label, REQUIRED)
         value = self.parse(text, self.label)
@@ -51,9 +52,38 @@ def using(validator: Callable[..., Any], **options: Any) -> Callable[[str, str],
     return lambda text, label: validator(text, label, **options)
 
 
-def clean_all(rules: Iterable[FieldRule], raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate every rule's field of `raw`; raise ValidationErrors naming each bad one."""
+@dataclass(frozen=True)
+class NotBefore:
+    """Two dates in order: the `later` field's date may not be before the `earlier` one's."""
+
+    later: FieldRule
+    earlier: FieldRule
+
+    def check(self, values: Mapping[str, Any]) -> None:
+        """Refuse the later date when it is before the earlier; skip a date that is missing."""
+        later, earlier = values.get(self.later.name), values.get(self.earlier.name)
+        if later is not None and earlier is not None and later < earlier:
+            raise ValidationError(
+                self.later.label,
+                f"this is before the {self.earlier.label.lower()} "
+                f"({self.earlier.as_text(earlier)}); check the date.",
+            )
+
+
+def clean_all(
+    rules: Iterable[FieldRule],
+    raw: Mapping[str, Any],
+    orders: Iterable[NotBefore] = (),
+    known: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Validate every rule's field of `raw`, then the `orders` between the valid ones.
+
+    `known` holds values of other records an order may compare with (e.g. a client's
+    date of birth for a prescription). Raise ValidationErrors naming each bad field.
+    """
     errors = ErrorCollector()
     values = {rule.name: errors.check(rule.clean, raw.get(rule.name, "")) for rule in rules}
+    for order in orders:
+        errors.check(order.check, {**(known or {}), **values})
     errors.raise_if_any()
     return values

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from peewee import (
+    SQL,
+    AutoField,
     BlobField,
     BooleanField,
     CharField,
@@ -20,6 +22,8 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    NodeList,
+    SqliteDatabase,
     TextField,
 )
 
@@ -42,17 +46,61 @@ class JSONListField(TextField):
         return json.loads(value) if value else []
 
 
+class IdField(AutoField):
+    """A row id that is never handed out twice, even after the newest row is deleted.
+
+    PostgreSQL's sequences never reuse ids; SQLite needs AUTOINCREMENT for that.
+    """
+
+    def ddl(self, ctx: Any) -> Any:
+        node = super().ddl(ctx)
+        if isinstance(database_proxy.obj, SqliteDatabase):
+            return NodeList((node, SQL("AUTOINCREMENT")))
+        return node
+
+
 class BaseModel(Model):
+    """An editable record: a never-reused id, timestamps, and a version for safe saving.
+
+    Each save of an existing record raises its version by one. `save_if_version`
+    writes only when the stored version is still the one the editor started from,
+    so a save based on an old copy is refused instead of overwriting newer changes.
+    """
+
+    id = IdField()
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
 
     class Meta:
         database = database_proxy
         legacy_table_names = False
 
+    def prepare_save(self) -> None:
+        """Keep derived columns in step before writing (models override this)."""
+
     def save(self, *args: Any, **kwargs: Any) -> int:
+        self.prepare_save()
         self.updated_at = _now()
+        if self.id is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
         return super().save(*args, **kwargs)
+
+    def save_if_version(self, expected_version: int) -> bool:
+        """Write the changed fields only if the stored version is `expected_version`."""
+        self.prepare_save()
+        self.updated_at = _now()
+        self.version = expected_version + 1
+        model = type(self)
+        changes = {field: self.__data__[field.name] for field in self.dirty_fields}
+        written = (
+            model.update(changes)
+            .where((model.id == self.id) & (model.version == expected_version))
+            .execute()
+        )
+        if written:
+            self._dirty.clear()
+        return written == 1
 
 
 class AddressMixin(Model):
@@ -130,11 +178,10 @@ class Client(BaseModel, AddressMixin):
     archived = BooleanField(default=False, index=True)
     search_key = CharField(default="")  # folded names, kept by save(); see textsearch
 
-    def save(self, *args: Any, **kwargs: Any) -> int:
+    def prepare_save(self) -> None:
         self.search_key = search_key(
             self.last_name, self.first_name, self.middle_name, self.preferred_name
         )
-        return super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -161,6 +208,10 @@ class Physician(BaseModel, AddressMixin):
     practice = CharField(default="")
     phone = CharField(default="")
     fax = CharField(default="")
+    search_key = CharField(default="", constraints=[SQL("DEFAULT ''")])  # names and practice
+
+    def prepare_save(self) -> None:
+        self.search_key = search_key(self.last_name, self.first_name, self.practice)
 
     @property
     def display_name(self) -> str:
@@ -179,7 +230,9 @@ class Prescription(BaseModel):
     treatments_prescribed = IntegerField()
     frequency_count = IntegerField(default=1)
     frequency_period = CharField(default="week")  # week / month
-    duration_months = IntegerField()
+    duration_count = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    duration_unit = CharField(default="month", constraints=[SQL("DEFAULT 'month'")])  # week / month
+    duration_months = IntegerField(null=True)  # schema 1-2 only; kept for their upgrade
     end_date = DateField()
     notes = TextField(default="")
 
@@ -325,6 +378,7 @@ class Receipt(BaseModel):
 class AuditEvent(Model):
     """Who did what to which record. Ids and actions only: never names or notes."""
 
+    id = IdField()
     at = DateTimeField(default=_now, index=True)
     actor = CharField(default="")
     action = CharField()  # create / update / archive / delete / print / ...

@@ -1,6 +1,9 @@
-"""Folding text for search: case, accents and punctuation do not matter.
+"""Cleaning text a person typed, and folding it for search.
 
-"García-López, José" and "garcia lopez jose" fold to the same words.
+`normalize_text` keeps what a person meant: "Anne‐Marie" (U+2010) becomes
+"Anne-Marie" and invisible characters go. `fold` makes case, accents and
+punctuation not matter: "García-López, José" and "garcia lopez jose" fold to
+the same words.
 """
 
 from __future__ import annotations
@@ -8,15 +11,31 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_APOSTROPHES = re.compile(r"['’`]")
-_SEPARATORS = re.compile(r"[^\w]+")
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u2018\u2019\u201b\u02bc\uff07\u0060\u00b4\u2032", "'"),
+        **dict.fromkeys("\u2028\u2029", "\n"),
+    }
+)
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC text with plain hyphens, apostrophes and line breaks, and no invisible characters.
+
+    Invisible means Unicode format characters: zero-width spaces and joiners, the
+    byte-order mark, soft hyphens and the marks that change the writing direction.
+    """
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFC", visible.translate(_LOOK_ALIKES))
 
 
 def fold(text: str) -> str:
     """Lower-case words without accents, apostrophes or punctuation, one space apart."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", normalize_text(text))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = _APOSTROPHES.sub("", plain.casefold())
+    plain = plain.casefold().replace("'", "")
     return " ".join(_SEPARATORS.sub(" ", plain).split())
 
 
@@ -25,6 +44,6 @@ def search_key(*parts: str) -> str:
     return " " + fold(" ".join(parts))
 
 
-def word_patterns(query: str) -> list[str]:
-    """LIKE patterns, one per word of the query, matching the start of any word of a key."""
-    return [f"% {word}%" for word in fold(query).split()]
+def word_starts(query: str) -> list[str]:
+    """What a search key holds where a word starts with each word of the query."""
+    return [f" {word}" for word in fold(query).split()]

@@ -24,6 +24,7 @@ from stdnum.us import ein as stdnum_ein
 
 from frontdesk.formatting import age
 from frontdesk.formatting import us_date as us_date_text
+from frontdesk.textsearch import normalize_text
 
 if TYPE_CHECKING:
     from frontdesk.icd10 import Icd10Code
@@ -252,10 +253,9 @@ def optional_text(text: str, field: str, max_length: int = 2000) -> str:
 
 def person_name(text: str, field: str, required: bool = True) -> str:
     """A person's name: letters (accents welcome), spaces, hyphens, apostrophes, periods."""
-    cleaned = _present(text, field, required)
+    cleaned = _present(normalize_text(text), field, required)
     if cleaned is None:
         return ""
-    cleaned = unicodedata.normalize("NFC", cleaned.replace("\u2019", "'"))
     if not _is_name(cleaned):
         raise ValidationError(
             field,
@@ -502,13 +502,18 @@ def _example(minimum: int | None, maximum: int | None) -> int:
 
 
 def npi(text: str, field: str = "NPI", required: bool = False) -> str | None:
-    """A National Provider Identifier: 10 digits passing the Luhn check (prefix 80840)."""
+    """A National Provider Identifier: 10 digits, starting with 1 (a person) or 2 (an
+    organization), passing the Luhn check with the prefix 80840."""
     cleaned = _present(text, field, required)
     if cleaned is None:
         return None
     digits = re.sub(r"[\s-]", "", cleaned)
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
         raise ValidationError(field, f"an NPI is exactly 10 digits; {NPI_HINT}")
+    if digits[0] not in "12":
+        raise ValidationError(
+            field, f"an NPI starts with 1 or 2, and {digits} does not; {NPI_HINT}"
+        )
     if not luhn.is_valid("80840" + digits):
         raise ValidationError(
             field,

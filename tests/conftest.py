@@ -7,6 +7,8 @@ pointed into the test's own temporary folder.
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from frontdesk import db
 from frontdesk.services import clinic
+from tests.faults import FaultyCursor
 
 CLINIC = {
     "name": "Harbor Medical Massage",
@@ -70,3 +73,18 @@ def demo_clinic(database):
 
     build_demo_clinic(today=date(2026, 11, 27))
     return database
+
+
+@pytest.fixture
+def fail_writes(monkeypatch: pytest.MonkeyPatch) -> Callable[[sqlite3.Error], None]:
+    """Make every write to the database fail from now on with the given SQLite error."""
+
+    def inject(error: sqlite3.Error) -> None:
+        real_cursor = db.ClinicDatabase.cursor
+        monkeypatch.setattr(
+            db.ClinicDatabase,
+            "cursor",
+            lambda self, *a, **k: FaultyCursor(real_cursor(self, *a, **k), error),
+        )
+
+    return inject

@@ -13,10 +13,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import db
 from frontdesk.demo import build_demo_clinic
+from frontdesk.models import Client
+from frontdesk.services import clients
+from frontdesk.storage_errors import DiskFull
 from ui.app import build_main_window
 from ui.dialogs.setup import SetupDialog
 
@@ -78,11 +83,71 @@ def demo_screens(folder: Path) -> None:
     db.close_database()
 
 
+def save_with_box(window: QWidget, name: str, answer: str) -> None:
+    """Save the window with the message box now open drawn over it, then answer the box."""
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox), "no message box is open"
+    settle()
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(
+        QPoint((picture.width() - box.width()) // 2, (picture.height() - box.height()) // 3),
+        box.grab(),
+    )
+    painter.end()
+    picture.save(str(OUT / name))
+    print(OUT / name)
+    next(b for b in box.buttons() if b.text() == answer).click()
+
+
+def edit_first_client(window, city: str):
+    """Open the first demo client's intake form and type a new city."""
+    screen = window.clients_screen
+    client = Client.get_by_id(screen.list_page.model.rows[0].id)
+    screen.edit_client(client.id)
+    screen.intake_page.form.input("city").setText(city)
+    return client
+
+
+def fill_the_disk(database: db.ClinicDatabase) -> None:
+    """From now on every write transaction fails as it would on a full disk."""
+
+    def refuse(*_args) -> None:
+        raise DiskFull(f"the disk holding {database.path.name} is full")
+
+    database.begin = refuse
+
+
+def refusals(folder: Path) -> None:
+    """A save refused because the client changed elsewhere, and one refused by a full disk."""
+    path = folder / "clinic.db"
+    db.open_database(path)
+    build_demo_clinic(today=date.today())
+    window = build_main_window(path, folder / "window.ini")
+    window.resize(1280, 800)
+    window.show()
+    client = edit_first_client(window, "Portland")
+    raw = {rule.name: rule.as_text(client.__data__.get(rule.name)) for rule in clients.CLIENT_RULES}
+    raw |= {"mobile_phone": "503 555 0199", "health_conditions": client.health_conditions}
+    clients.save_client({**raw, "pain_areas": client.pain_areas}, client.id, version=client.version)
+    QTimer.singleShot(200, lambda: save_with_box(window, "conflict-message.png", "Keep editing"))
+    window.clients_screen.intake_page.save()
+    window.clients_screen.intake_page.form.load({})
+    client = edit_first_client(window, "Bend")
+    fill_the_disk(db.models.database_proxy.obj)
+    window.clients_screen.intake_page.save()
+    save(window, "storage-error.png")
+    window.clients_screen.intake_page.form.load({})
+    window.close()
+    db.close_database()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         first_run(Path(scratch))
         demo_screens(Path(scratch))
+        refusals(Path(scratch))
     return None
 
 

@@ -15,6 +15,7 @@ from frontdesk import db
 from frontdesk.resources import resource_path
 from frontdesk.services import clinic
 from ui.dialogs.setup import SetupDialog
+from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
 from ui.platform_check import platform_problem
 
@@ -50,6 +51,7 @@ def run(db_path: Path) -> int:
         print(problem, file=sys.stderr)
         return 1
     app = create_application()
+    install_last_resort_handler()
     try:
         window = build_main_window(db_path)
     except db.DatabaseUnavailable as error:
@@ -59,7 +61,9 @@ def run(db_path: Path) -> int:
     if clinic.needs_setup() and SetupDialog(window).exec() != QDialog.DialogCode.Accepted:
         return 0
     window.show()
-    return app.exec()
+    code = app.exec()
+    db.close_database()
+    return code
 
 
 def self_test(db_path: Path) -> int:

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from frontdesk import formatting
 from frontdesk.services import clients
-from ui.widgets import SEVERITY_ROLE, chip
+from ui.flow_layout import FlowLayout
+from ui.widgets import ElidedLabel, alert_chips
 
 
 class ClientHeader(QFrame):
-    """Shown wherever a client is in focus; hidden otherwise."""
+    """Shown wherever a client is in focus; hidden otherwise. Alerts wrap onto more lines."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clientHeader")
-        self.name_label = QLabel(self)
+        self.name_label = ElidedLabel(parent=self)
         self.name_label.setAccessibleName("Client in focus")
         font = self.name_label.font()
         font.setBold(True)
         self.name_label.setFont(font)
         self.details = QLabel(self)
-        self.chips = QHBoxLayout()
-        layout = QHBoxLayout(self)
+        self.chips: list[QLabel] = []
+        layout = FlowLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
         layout.addWidget(self.name_label)
         layout.addWidget(self.details)
-        layout.addLayout(self.chips)
-        layout.addStretch(1)
         self.hide()
 
     def show_client(self, client_id: int) -> None:
@@ -37,10 +36,12 @@ class ClientHeader(QFrame):
             f"Age {formatting.age(client.date_of_birth)} · "
             f"born {formatting.us_date(client.date_of_birth)}"
         )
-        while self.chips.count():
-            self.chips.takeAt(0).widget().deleteLater()
-        for alert in clients.health_alerts(client):
-            self.chips.addWidget(chip(alert.label, SEVERITY_ROLE[alert.severity], self))
+        for old in self.chips:
+            self.layout().removeWidget(old)
+            old.deleteLater()
+        self.chips = alert_chips(clients.health_alerts(client), self)
+        for new in self.chips:
+            self.layout().addWidget(new)
         self.show()
 
     def clear(self) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +53,7 @@ class FieldEditor(QObject):
         column.setSpacing(2)
         column.addWidget(self.input)
         column.addWidget(self.error)
+        column.setAlignment(Qt.AlignmentFlag.AlignTop)  # any extra height goes below the error
 
     def _make_input(self, parent: QWidget | None) -> QWidget:
         if self.rule.choices:
@@ -65,6 +67,7 @@ class FieldEditor(QObject):
             text_edit.setTabChangesFocus(True)
             text_edit.setFixedHeight(72)
             text_edit.textChanged.connect(self.changed)
+            text_edit.installEventFilter(self)  # checked on leaving, as a one-line input is
             return text_edit
         line = QLineEdit(parent)
         wanted = [self.rule.hint] if self.rule.hint else []
@@ -122,6 +125,16 @@ class FieldEditor(QObject):
     def has_error(self) -> bool:
         return bool(self.error.text())
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Check a multi-line input when the focus leaves it (not for its context menu)."""
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and event.reason() != Qt.FocusReason.PopupFocusReason
+        ):
+            self.check()
+        return super().eventFilter(watched, event)
+
 
 class CheckList(QWidget):
     """A grid of check boxes over catalog items; its value is the list of checked keys."""
@@ -153,7 +166,11 @@ class CheckList(QWidget):
 
 
 class Form(QObject):
-    """A set of field editors, placed into form layouts, read and checked together."""
+    """A set of field editors and check lists, placed into layouts, read and checked together.
+
+    The form remembers its values as last loaded or saved, so `dirty` means a value
+    differs from them (typing a letter and deleting it again changes nothing).
+    """
 
     changed = Signal()
     errors_changed = Signal()
@@ -162,8 +179,8 @@ class Form(QObject):
         super().__init__(parent)
         self.parent_widget = parent
         self.editors: dict[str, FieldEditor] = {}
-        self.dirty = False
-        self.changed.connect(self._mark_dirty)
+        self.check_lists: dict[str, CheckList] = {}
+        self.saved: dict[str, Any] = {}  # the values as last loaded or saved
 
     def add_rows(self, layout: QFormLayout, rules: Iterable[FieldRule]) -> None:
         """Add a labelled row to `layout` for each rule."""
@@ -173,6 +190,13 @@ class Form(QObject):
             editor.error_shown.connect(self.errors_changed)
             layout.addRow(editor.label, editor.container)
             self.editors[rule.name] = editor
+            self.saved[rule.name] = editor.text()
+
+    def add_check_list(self, name: str, check_list: CheckList) -> None:
+        """Make `check_list` the form's value `name` (the keys it has checked)."""
+        check_list.changed.connect(self.changed)
+        self.check_lists[name] = check_list
+        self.saved[name] = check_list.keys()
 
     def form_layout(self, rules: Iterable[FieldRule]) -> QFormLayout:
         layout = QFormLayout()
@@ -187,13 +211,28 @@ class Form(QObject):
         """Every input, in the order the fields were added."""
         return [editor.input for editor in self.editors.values()]
 
-    def values(self) -> dict[str, str]:
-        return {name: editor.text() for name, editor in self.editors.items()}
+    def values(self) -> dict[str, Any]:
+        """Each field's text and each check list's keys, by name."""
+        values: dict[str, Any] = {name: editor.text() for name, editor in self.editors.items()}
+        values.update({name: boxes.keys() for name, boxes in self.check_lists.items()})
+        return values
 
     def load(self, values: Mapping[str, Any]) -> None:
         for name, editor in self.editors.items():
             editor.set_value(values.get(name))
-        self.dirty = False
+        for name, boxes in self.check_lists.items():
+            boxes.set_keys(values.get(name) or [])
+        self.saved = self.values()
+
+    @property
+    def dirty(self) -> bool:
+        """True when a value differs from the one last loaded or saved."""
+        return self.values() != self.saved
+
+    @dirty.setter
+    def dirty(self, dirty: bool) -> None:
+        """Setting False counts the values shown now as saved (after saving or discarding)."""
+        self.saved = {} if dirty else self.values()
 
     def check_all(self) -> bool:
         results = [editor.check() for editor in self.editors.values()]
@@ -210,6 +249,3 @@ class Form(QObject):
     def invalid_editors(self) -> list[FieldEditor]:
         """The fields now showing an error, in form order."""
         return [editor for editor in self.editors.values() if editor.has_error]
-
-    def _mark_dirty(self) -> None:
-        self.dirty = True

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk import __version__
 from ui.client_header import ClientHeader
+from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
 from ui.widgets import icon
 
@@ -37,7 +36,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
-        self.nav = QListWidget(self)
+        self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
@@ -51,10 +50,6 @@ class MainWindow(QMainWindow):
         self.clients_screen.show_list()
 
     def _lay_out(self) -> None:
-        self.nav.setObjectName("navRail")
-        self.nav.setAccessibleName("Navigation")
-        self.nav.setIconSize(QSize(22, 22))
-        self.nav.setFixedWidth(168)
         work_area = QWidget(self)
         column = QVBoxLayout(work_area)
         column.setContentsMargins(0, 0, 0, 0)
@@ -70,23 +65,36 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def add_screen(self, title: str, icon_name: str, screen: QWidget) -> None:
-        """Put a screen in the rail under its title."""
-        item = QListWidgetItem(icon(icon_name), title)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
-        self.nav.addItem(item)
+        """Put a screen in the rail under its title.
+
+        A screen may offer `show_start()` (back to its starting view) and
+        `confirm_leave()` (asks about unsaved changes; False keeps it open).
+        """
+        self.nav.add_entry(title, icon_name)
         self.stack.addWidget(screen)
 
     def screen_titles(self) -> list[str]:
-        return [self.nav.item(row).text() for row in range(self.nav.count())]
+        return self.nav.titles()
 
     def go_to(self, title: str) -> None:
-        self.nav.setCurrentRow(self.screen_titles().index(title))
+        """Show the screen; when it is already shown, return it to its starting view."""
+        row = self.screen_titles().index(title)
+        if row == self.stack.currentIndex():
+            self._restart_screen(row)
+        else:
+            self.show_screen(title)
+
+    def _restart_screen(self, row: int) -> None:
+        restart = getattr(self.stack.widget(row), "show_start", None)
+        if restart is not None:
+            restart()
 
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New client", QKeySequence.StandardKey.New, self.new_client)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_keys = QKeySequence("Ctrl+Q")  # StandardKey.Quit has no keys on Windows
+        self._action(file_menu, "&Quit", quit_keys, self.close)
         go_menu = self.menuBar().addMenu("&Go")
         self._action(go_menu, "&Find client", QKeySequence.StandardKey.Find, self.find_client)
         for number, title in enumerate(self.screen_titles(), start=1):
@@ -109,6 +117,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._switch_screen)
+        self.nav.reselected.connect(self._restart_screen)
         self.clients_screen.client_opened.connect(self.header.show_client)
         self.clients_screen.client_closed.connect(self.header.clear)
         self.clients_screen.status_message.connect(
@@ -129,13 +138,18 @@ class MainWindow(QMainWindow):
         confirm = getattr(screen, "confirm_leave", None)
         return confirm() if confirm else True
 
+    def show_screen(self, title: str) -> bool:
+        """Bring a screen to the front as it is; False when the shown one may not be left."""
+        self.nav.setCurrentRow(self.screen_titles().index(title))
+        return self.stack.currentIndex() == self.nav.currentRow()
+
     def new_client(self) -> None:
-        self.go_to("Clients")
-        self.clients_screen.new_client()
+        if self.show_screen("Clients"):
+            self.clients_screen.new_client()
 
     def find_client(self) -> None:
-        self.go_to("Clients")
-        self.clients_screen.show_list()
+        if self.show_screen("Clients"):
+            self.clients_screen.show_list()
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from functools import cache
 from itertools import pairwise
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
+from frontdesk.catalog import CatalogItem
 from frontdesk.resources import resource_path
 
 SEVERITY_ROLE = {"contraindication": "contraindication", "caution": "warning"}
@@ -28,6 +30,44 @@ def chip(text: str, role: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def alert_chips(alerts: Iterable[CatalogItem], parent: QWidget | None = None) -> list[QLabel]:
+    """One chip per health alert: red for a contraindication, amber for a caution."""
+    return [chip(alert.label, SEVERITY_ROLE[alert.severity], parent) for alert in alerts]
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it is too narrow; the full text is in its tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…"), super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        """The text as painted: whole, or cut to the width with "…"."""
+        metrics = self.fontMetrics()
+        width = self.contentsRect().width()
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+
+
 def button(text: str, icon_name: str = "", primary: bool = False, parent=None) -> QPushButton:
     """A push button whose text says what it does."""
     push = QPushButton(text, parent)
@@ -36,13 +76,13 @@ def button(text: str, icon_name: str = "", primary: bool = False, parent=None) -
     if primary:
         push.setProperty("primary", True)
         push.setDefault(True)
-    push.setAutoDefault(False)
+    push.setAutoDefault(True)  # Enter presses the button that has the focus
     return push
 
 
 def title(text: str, parent: QWidget | None = None) -> QLabel:
-    """A screen or section title, larger and bold."""
-    label = QLabel(text, parent)
+    """A screen or section title, larger and bold; a long one ends in "…"."""
+    label = ElidedLabel(text, parent)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.4)
     font.setBold(True)
@@ -51,9 +91,9 @@ def title(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 def confirm(parent: QWidget, heading: str, question: str) -> bool:
-    """Ask a yes/no question; True when the person answers Yes."""
-    answer = QMessageBox.question(parent, heading, question)
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask a yes/no question; True when the person answers Yes. No is the default (Enter)."""
+    no, yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+    return QMessageBox.question(parent, heading, question, yes | no, no) == yes
 
 
 def chain_tab_order(widgets: Iterable[QWidget]) -> None:

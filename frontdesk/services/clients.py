@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 from typing import Any
 
+from peewee import fn
+
 from frontdesk import catalog, formatting, validation
-from frontdesk.fieldrules import FieldRule, clean_all, using
+from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import Client, Payment, Prescription, Receipt, Visit, database_proxy
-from frontdesk.services import audit
+from frontdesk.services import audit, records
 from frontdesk.services.prescriptions import PrescriptionStatus, latest_status_by_client
-from frontdesk.textsearch import fold, word_patterns
+from frontdesk.textsearch import fold, word_starts
 
 SEX_CHOICES = (("", "Not given"), ("F", "Female"), ("M", "Male"), ("X", "Another / X"))
 CONTACT_CHOICES = (
@@ -91,6 +95,11 @@ CLIENT_RULES: tuple[FieldRule, ...] = (
     FieldRule("notes", "Notes", _text(4000), multiline=True),
 )
 RULES_BY_NAME = {rule.name: rule for rule in CLIENT_RULES}
+CLIENT_ORDERS = tuple(
+    NotBefore(RULES_BY_NAME[name], RULES_BY_NAME["date_of_birth"])
+    for name in ("consent_signed_on", "privacy_notice_on")
+)
+CHECKLIST_LABELS = {"health_conditions": "Health history", "pain_areas": "Areas of pain"}
 
 
 def _clean_keys(raw: Any, items: tuple[catalog.CatalogItem, ...], label: str) -> list[str]:
@@ -106,11 +115,11 @@ def _clean_keys(raw: Any, items: tuple[catalog.CatalogItem, ...], label: str) ->
 def validate_client(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a whole intake form; raise ValidationErrors listing every bad field."""
     errors = validation.ErrorCollector()
-    values = errors.check(clean_all, CLIENT_RULES, raw) or {}
+    values = errors.check(clean_all, CLIENT_RULES, raw, CLIENT_ORDERS) or {}
     conditions, areas = catalog.health_conditions(), catalog.body_areas()
     checklists = (
-        ("health_conditions", conditions, "Health history"),
-        ("pain_areas", areas, "Areas of pain"),
+        ("health_conditions", conditions, CHECKLIST_LABELS["health_conditions"]),
+        ("pain_areas", areas, CHECKLIST_LABELS["pain_areas"]),
     )
     for name, items, label in checklists:
         values[name] = errors.check(_clean_keys, raw.get(name), items, label)
@@ -140,15 +149,20 @@ class PossibleDuplicate(Exception):
 def save_client(
     raw: Mapping[str, Any],
     client_id: int | None = None,
+    *,
+    version: int | None = None,
     actor: str = "",
     allow_duplicate: bool = False,
 ) -> Client:
-    """Create or update a client from raw form values.
+    """Register a client, or update the one opened at `version`, from raw form values.
 
-    Nothing is saved if any field is bad (ValidationErrors), or, unless
-    `allow_duplicate`, if another client has the same name and birth date
-    (PossibleDuplicate).
+    Nothing is saved if any field is bad (ValidationErrors), if, unless
+    `allow_duplicate`, another client has the same name and birth date
+    (PossibleDuplicate), if the client was saved elsewhere since `version`
+    (RecordChanged) or deleted (RecordMissing). Saving no change writes nothing.
     """
+    if client_id is not None and version is None:
+        raise ValueError("updating a client needs the version that was opened")
     values = validate_client(raw)
     if not allow_duplicate:
         twins = find_duplicates(
@@ -160,17 +174,21 @@ def save_client(
         if client_id is None:
             client = Client.create(**values)
             audit.record("create", "client", client.id, actor)
-        else:
-            client = Client.get_by_id(client_id)
-            for name, value in values.items():
-                setattr(client, name, value)
-            client.save()
-            audit.record("update", "client", client.id, actor)
-    return client
+            return client
+        return records.update_record(
+            Client, client_id, version, values, entity="client", noun="client", actor=actor
+        )
+
+
+def changed_field_labels(opened: Mapping[str, Any], current: Client) -> list[str]:
+    """The labels of the fields that differ between the client as opened and as stored now."""
+    names = [*RULES_BY_NAME, *CHECKLIST_LABELS]
+    labels = {**{name: rule.label for name, rule in RULES_BY_NAME.items()}, **CHECKLIST_LABELS}
+    return [labels[name] for name in records.changed_fields(opened, current, names)]
 
 
 def get_client(client_id: int) -> Client:
-    return Client.get_by_id(client_id)
+    return records.get_record(Client, client_id, "client")
 
 
 def has_history(client: Client) -> bool:
@@ -181,7 +199,7 @@ def has_history(client: Client) -> bool:
 
 def archive_client(client_id: int, archived: bool = True, actor: str = "") -> Client:
     with database_proxy.atomic():
-        client = Client.get_by_id(client_id)
+        client = get_client(client_id)
         client.archived = archived
         client.save()
         audit.record("archive" if archived else "restore", "client", client.id, actor)
@@ -194,7 +212,7 @@ class ClientHasHistory(Exception):
 
 def delete_client(client_id: int, actor: str = "") -> None:
     with database_proxy.atomic():
-        client = Client.get_by_id(client_id)
+        client = get_client(client_id)
         if has_history(client):
             raise ClientHasHistory("This client has a history; archive them instead.")
         client.delete_instance(recursive=True)
@@ -218,45 +236,69 @@ class ClientRow:
 
 
 def _search_condition(text: str) -> Any:
+    """What a client must match to be found by `text`; None when no client can match."""
     born = _as_date(text)
     if born is not None:
         return Client.date_of_birth == born
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 3 and not re.search(r"[A-Za-z]", text):
-        pattern = f"%{digits}%"
-        return (Client.mobile_phone**pattern) | (Client.home_phone**pattern)
-    condition = None
-    for pattern in word_patterns(text):
-        match = Client.search_key**pattern
-        condition = match if condition is None else condition & match
-    return condition
+        return Client.mobile_phone.contains(digits) | Client.home_phone.contains(digits)
+    starts = [Client.search_key.contains(start) for start in word_starts(text)]
+    return reduce(operator.and_, starts) if starts else None
 
 
 def _as_date(text: str) -> date | None:
-    if not re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}\s*", text):
-        return None
+    """The date typed as MM/DD/YYYY or YYYY-MM-DD (as the intake takes it), else None."""
     try:
         return validation.us_date(text, "Date of birth")
     except validation.ValidationError:
         return None
 
 
+def _matching(text: str) -> Any:
+    """A query for the clients `text` finds (every client for blank text), or None for none."""
+    if not text.strip():
+        return Client.select()
+    condition = _search_condition(text.strip())
+    return None if condition is None else Client.select().where(condition)
+
+
 SEARCH_LIMIT = 200  # a longer list is never read; typing more narrows it
+SORTS = {
+    "name": Client.search_key,  # folded: case and accents do not change the order
+    "date_of_birth": Client.date_of_birth,
+    "phone": fn.COALESCE(fn.NULLIF(Client.mobile_phone, ""), Client.home_phone),
+}
 
 
 def search_clients(
-    text: str = "", include_archived: bool = False, limit: int = SEARCH_LIMIT
+    text: str = "",
+    include_archived: bool = False,
+    limit: int = SEARCH_LIMIT,
+    *,
+    sort_by: str = "name",
+    descending: bool = False,
 ) -> list[ClientRow]:
-    """Clients matching a name prefix, phone digits or a MM/DD/YYYY birth date."""
-    query = Client.select()
-    condition = _search_condition(text.strip()) if text.strip() else None
-    if condition is not None:
-        query = query.where(condition)
+    """Clients matching a name prefix, phone digits or a birth date, sorted by a `SORTS` key.
+
+    Sorting happens before the `limit`, so the first rows are the first of every match.
+    """
+    query = _matching(text)
+    if query is None:
+        return []
     if not include_archived:
         query = query.where(Client.archived == False)  # noqa: E712
-    clients = list(query.order_by(Client.last_name, Client.first_name, Client.id).limit(limit))
+    key = SORTS[sort_by]
+    order = (key.desc() if descending else key.asc(), Client.search_key, Client.id)
+    clients = list(query.order_by(*order).limit(limit))
     statuses = latest_status_by_client([client.id for client in clients])
     return [_row(client, statuses.get(client.id)) for client in clients]
+
+
+def archived_matches(text: str) -> int:
+    """How many archived clients `text` finds (the list hides them unless asked)."""
+    query = _matching(text)
+    return 0 if query is None else query.where(Client.archived == True).count()  # noqa: E712
 
 
 def _row(client: Client, status: PrescriptionStatus | None) -> ClientRow:

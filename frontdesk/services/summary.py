@@ -87,7 +87,7 @@ def _recent_visits(client: Client) -> tuple[VisitLine, ...]:
 
 
 def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
-    client = Client.get_by_id(client_id)
+    client = clients.get_client(client_id)
     prescription = prescriptions.current_prescription(client_id, today)
     status = prescriptions.status_of(prescription, today) if prescription else None
     diagnoses = (

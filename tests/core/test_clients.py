@@ -79,13 +79,15 @@ def test_unknown_health_condition_is_refused(database):
 def test_a_failed_update_changes_nothing(database):
     client = clients.save_client(GOOD)
     with pytest.raises(ValidationErrors):
-        clients.save_client({**GOOD, "last_name": "Costa", "email": "bad"}, client.id)
+        clients.save_client(
+            {**GOOD, "last_name": "Costa", "email": "bad"}, client.id, version=client.version
+        )
     assert Client.get_by_id(client.id).last_name == "Silva"
 
 
 def test_update_keeps_the_same_row(database):
     client = clients.save_client(GOOD)
-    clients.save_client({**GOOD, "mobile_phone": "503 555 0199"}, client.id)
+    clients.save_client({**GOOD, "mobile_phone": "503 555 0199"}, client.id, version=1)
     assert Client.select().count() == 1
     assert Client.get_by_id(client.id).mobile_phone == "+15035550199"
 
@@ -187,5 +189,5 @@ def test_saving_a_likely_duplicate_needs_a_decision(database):
 
 def test_editing_a_client_is_not_a_duplicate_of_itself(database):
     client = clients.save_client(GOOD)
-    clients.save_client({**GOOD, "email": "ana@example.com"}, client.id)
+    clients.save_client({**GOOD, "email": "ana@example.com"}, client.id, version=1)
     assert Client.get_by_id(client.id).email == "ana@example.com"

@@ -103,7 +103,7 @@ def test_default_location_follows_the_environment(tmp_path, monkeypatch):
 def test_a_file_that_is_not_a_database_is_refused_with_a_message(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_text("shopping list, not a database\n" * 100)
-    with pytest.raises(db.DatabaseUnavailable, match="could not be read as a Front Desk database"):
+    with pytest.raises(db.DatabaseUnavailable, match="is not a Front Desk database"):
         db.open_database(junk)
     assert junk.read_text().startswith("shopping list")
 

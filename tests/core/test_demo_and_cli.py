@@ -47,7 +47,8 @@ def test_cli_demo_then_check(tmp_path, capsys):
     assert cli.main(["--db", str(path), "check"]) == 0
     db.close_database()
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1].endswith("OK (schema version 1, integrity and keys checked)")
+    expected = f"OK (schema version {db.LATEST_VERSION}, integrity and keys checked)"
+    assert out[-1].endswith(expected)
     with sqlite3.connect(path) as raw:
         assert raw.execute("pragma journal_mode").fetchone()[0] == "wal"
     raw.close()
@@ -97,4 +98,4 @@ def test_cli_check_on_a_file_that_is_not_a_database(tmp_path, capsys):
     junk.write_text("not a database\n" * 100)
     assert cli.main(["--db", str(junk), "check"]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and "PROBLEM: junk.db could not be read" in out[0]
+    assert len(out) == 1 and "PROBLEM: The file junk.db is not a Front Desk database" in out[0]

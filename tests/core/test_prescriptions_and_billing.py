@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 27)
     ("written", "months", "end"),
     [
         (date(2026, 1, 10), 6, date(2026, 7, 9)),
-        (date(2026, 1, 31), 1, date(2026, 2, 27)),  # Feb 28 is the first uncovered day
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # February has no 30th: its last day
         (date(2025, 11, 15), 12, date(2026, 11, 14)),
     ],
 )
@@ -54,7 +54,8 @@ def client_with_rx(set_up_clinic):
             written_on=written,
             reason="Back pain",
             treatments_prescribed=visits,
-            duration_months=months,
+            duration_count=months,
+            duration_unit="month",
             end_date=prescriptions.end_date_for(written, months),
         )
 
@@ -93,6 +94,15 @@ def test_ending_soon_by_date(client_with_rx):
     _, prescribe, _ = client_with_rx
     rx = prescribe(TODAY - timedelta(days=170), visits=20)
     assert prescriptions.status_of(rx, TODAY).state == "ending_soon"
+
+
+def test_ending_soon_starts_30_days_before_the_end(client_with_rx):
+    _, prescribe, _ = client_with_rx
+    rx = prescribe(TODAY - timedelta(days=30), visits=20)
+    assert prescriptions.ENDING_SOON_DAYS == 30
+    last_active = rx.end_date - timedelta(days=31)
+    assert prescriptions.status_of(rx, last_active).state == "active"
+    assert prescriptions.status_of(rx, last_active + timedelta(days=1)).state == "ending_soon"
 
 
 def test_current_prescription_prefers_a_usable_one(client_with_rx):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMessageBox,
+    QPlainTextEdit,
     QTableView,
     QWidget,
 )
@@ -73,14 +74,25 @@ def find_button(parent: QWidget, text: str) -> QAbstractButton:
     return found[0]
 
 
-def field_error(parent: QWidget, label: str) -> str:
-    """The error shown beside the input labelled `label` ("" when none is shown)."""
+def error_line(parent: QWidget, label: str) -> QLabel:
+    """The line beside the input labelled `label` that says what is wrong with it."""
     field = find_input(parent, label)
     errors = [w for w in parent.findChildren(QLabel) if w.accessibleName() == f"{label} error"]
     assert len(errors) == 1, f"expected one error line for {label!r}, found {len(errors)}"
     error = errors[0]
     assert error.parentWidget() is field.parentWidget(), f"{label!r} error is not beside it"
+    return error
+
+
+def field_error(parent: QWidget, label: str) -> str:
+    """The error shown beside the input labelled `label` ("" when none is shown)."""
+    error = error_line(parent, label)
     return error.text() if error.isVisible() else ""
+
+
+def shows_whole(label: QLabel) -> bool:
+    """True when a (wrapping) label is tall enough for all of its text."""
+    return label.height() >= label.heightForWidth(label.width())
 
 
 def focused_name() -> str:
@@ -208,6 +220,17 @@ def fill(qtbot, parent: QWidget, label: str, text: str) -> QWidget:
     return field
 
 
+def paste(qtbot, parent: QWidget, label: str, text: str) -> None:
+    """Click into the field labelled `label`, paste `text` over what it holds, leave with Tab."""
+    field = find_input(parent, label)
+    click(qtbot, field)
+    if isinstance(field, QPlainTextEdit):
+        field.setPlainText(text)
+    else:
+        field.setText(text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
 def fill_form(qtbot, parent: QWidget, values: dict[str, str]) -> None:
     for label, text in values.items():
         fill(qtbot, parent, label, text)
@@ -235,7 +258,37 @@ def answering(qtbot, button: str, title: str | None = None) -> Iterator[ModalAns
     The dialog is really shown (its own event loop runs); a timer finds it as the
     active modal widget and clicks the button that says `button`.
     """
-    answer = ModalAnswer(button)
+
+    def click_it(box: QWidget, answer: ModalAnswer) -> None:
+        matches = [b for b in box.findChildren(QAbstractButton) if _button_text(b) == button]
+        if len(matches) != 1:
+            answer.problem = f"{box.windowTitle()!r} has buttons {visible_buttons(box)}"
+            box.reject()  # never leave a test hanging on a box
+            return
+        answer.answered = True
+        qtbot.mouseClick(matches[0], Qt.MouseButton.LeftButton)
+
+    with _on_next_modal(qtbot, ModalAnswer(button), title, click_it) as answer:
+        yield answer
+
+
+@contextmanager
+def answering_with_key(qtbot, key: Qt.Key, title: str | None = None) -> Iterator[ModalAnswer]:
+    """Press `key` where the focus is on the next modal dialog (Enter: its default button)."""
+
+    def press_it(box: QWidget, answer: ModalAnswer) -> None:
+        answer.answered = True
+        qtbot.keyClick(QApplication.focusWidget() or box, key)
+
+    with _on_next_modal(qtbot, ModalAnswer(key.name), title, press_it) as answer:
+        yield answer
+
+
+@contextmanager
+def _on_next_modal(
+    qtbot, answer: ModalAnswer, title: str | None, act: Callable[[QWidget, ModalAnswer], None]
+) -> Iterator[ModalAnswer]:
+    """Do `act` on the next modal dialog shown inside the `with` block; check it was done."""
     timer = QTimer()
     timer.setInterval(10)
 
@@ -247,13 +300,7 @@ def answering(qtbot, button: str, title: str | None = None) -> Iterator[ModalAns
         answer.title = box.windowTitle()
         answer.text = box.text() if isinstance(box, QMessageBox) else ""
         answer.owner = box.parentWidget().window() if box.parentWidget() else None
-        matches = [b for b in box.findChildren(QAbstractButton) if _button_text(b) == button]
-        if len(matches) != 1:
-            answer.problem = f"{box.windowTitle()!r} has buttons {visible_buttons(box)}"
-            box.reject()  # never leave a test hanging on a box
-            return
-        answer.answered = True
-        qtbot.mouseClick(matches[0], Qt.MouseButton.LeftButton)
+        act(box, answer)
 
     timer.timeout.connect(answer_it)
     timer.start()
@@ -261,8 +308,8 @@ def answering(qtbot, button: str, title: str | None = None) -> Iterator[ModalAns
         yield answer
     finally:
         timer.stop()
-    assert not answer.problem, f"cannot click {button!r}: {answer.problem}"
-    assert answer.answered, f"no dialog opened to answer with {button!r}"
+    assert not answer.problem, f"cannot answer with {answer.button!r}: {answer.problem}"
+    assert answer.answered, f"no dialog opened to answer with {answer.button!r}"
     if title is not None:
         assert answer.title == title
     owner = answer.owner

@@ -39,7 +39,7 @@ def test_archived_clients_are_listed_only_with_show_archived(qtbot, demo_window)
     press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, typed_name(archived))
     qtbot.waitUntil(
-        lambda: any(t.startswith("No client matches") for t in visible_texts(demo_window))
+        lambda: any(t.startswith("No active client matches") for t in visible_texts(demo_window))
     )
     assert row_names(demo_window) == []
 

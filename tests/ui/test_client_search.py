@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import (
     add_client,
+    click_button,
+    demo_client,
     find_button,
     find_input,
     focused_name,
@@ -12,6 +14,8 @@ from helpers import (
     row_names,
     table_rows,
     type_text,
+    typed_name,
+    visible_buttons,
     visible_texts,
 )
 from PySide6.QtCore import Qt
@@ -81,3 +85,32 @@ def test_enter_before_the_pause_searches_at_once_and_opens(qtbot, clinic_window)
     find(qtbot, clinic_window, "Zoltan")
     press(qtbot, Qt.Key.Key_Return)  # a fast typist does not wait for the list
     assert find_input(clinic_window, "Client in focus").text() == ZOLTAN
+
+
+@pytest.mark.parametrize("typed", ["_", "%", "%_"])
+def test_wildcards_find_no_one(qtbot, clinic_window, typed):
+    find(qtbot, clinic_window, typed)
+    qtbot.waitUntil(
+        lambda: f"No client matches “{typed}”" in " ".join(visible_texts(clinic_window))
+    )
+    assert row_names(clinic_window) == []
+
+
+def test_a_birth_date_typed_year_first_finds_the_client(qtbot, clinic_window):
+    find(qtbot, clinic_window, "1975-03-14")
+    qtbot.waitUntil(lambda: row_names(clinic_window) == [ZELDA])
+
+
+def test_an_archived_match_is_offered_instead_of_registering_a_new_client(qtbot, clinic_window):
+    archived = demo_client(archived=True)
+    find(qtbot, clinic_window, typed_name(archived))
+    message = (
+        f"No active client matches “{typed_name(archived)}”; 1 archived client does. "
+        "Tick Show archived to see them."
+    )
+    qtbot.waitUntil(lambda: message in visible_texts(clinic_window))
+    assert row_names(clinic_window) == []
+    click_button(qtbot, clinic_window, "Show archived matches")
+    assert find_button(clinic_window, "Show archived").isChecked()
+    assert row_names(clinic_window) == [f"{archived.display_name} (archived)"]
+    assert "Show archived matches" not in visible_buttons(clinic_window)

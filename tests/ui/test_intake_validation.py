@@ -103,3 +103,15 @@ def test_several_bad_fields_are_counted_and_nothing_is_saved(qtbot, window):
     assert field_error(window, "Mobile phone")
     assert focused_name() == "ZIP"  # the first field that needs fixing, in form order
     assert_nothing_saved()
+
+
+def test_a_consent_date_before_the_birth_date_is_refused_beside_it(qtbot, window):
+    open_new_client_form(qtbot, window)
+    fill_form(qtbot, window, {**GOOD, "Consent signed on": "01/05/1901"})
+    click_button(qtbot, window, "Save client")
+
+    assert "Not saved: check Consent signed on." in visible_texts(window)
+    assert field_error(window, "Consent signed on") == (
+        "this is before the date of birth (04/07/1980); check the date."
+    )
+    assert_nothing_saved()

@@ -121,3 +121,19 @@ def test_about_box_names_the_database(qtbot, window, db_path):
 def test_selftest_command_builds_the_window_over_a_database(qapp, tmp_path, capsys):
     assert cli.main(["--db", str(tmp_path / "self.db"), "selftest"]) == 0
     assert capsys.readouterr().out.strip().endswith("the main window opened with Clients")
+
+
+def test_choosing_the_shown_screen_again_returns_it_to_its_start(qtbot, window):
+    add_client()
+    open_client(qtbot, window, "Quil", "Quillfeather, Zelda")
+    assert window.header.isVisible()
+    press(qtbot, Qt.Key.Key_1, CTRL)
+    assert focused_name() == "Find client"
+    assert find_input(window, "Clients").isVisible()  # the list, not the summary
+
+    open_client(qtbot, window, "Quil", "Quillfeather, Zelda")
+    rail = find_input(window, "Navigation")
+    clients_entry = rail.visualItemRect(rail.item(0)).center()
+    qtbot.mouseClick(rail.viewport(), Qt.MouseButton.LeftButton, pos=clients_entry)
+    assert focused_name() == "Find client"
+    assert not window.header.isVisible()

@@ -5,12 +5,17 @@ from __future__ import annotations
 import pytest
 from helpers import (
     answering,
+    answering_with_key,
     click_button,
     enter_text,
+    error_line,
     field_error,
+    fill,
     fill_form,
+    find_button,
     find_input,
     press,
+    shows_whole,
     visible_texts,
 )
 from PySide6.QtCore import Qt
@@ -51,6 +56,9 @@ def dialog(qtbot, database):
     return shown
 
 
+NOT_SAVED = "Not saved: correct the fields marked in red."
+
+
 def assert_nothing_saved() -> None:
     assert ClinicProfile.select().count() == 0
     assert Therapist.select().count() == 0
@@ -63,7 +71,7 @@ def test_bad_npi_and_ein_are_shown_beside_the_fields_and_nothing_is_saved(qtbot,
     assert "1234567890 is not a valid NPI" in field_error(dialog, "Organization NPI")
 
     click_button(qtbot, dialog, "Save and start")
-    assert "Not saved: correct the fields marked in red." in visible_texts(dialog)
+    assert NOT_SAVED in visible_texts(dialog)
     assert dialog.isVisible()
     assert_nothing_saved()
 
@@ -134,6 +142,43 @@ def test_quit_on_an_empty_form_does_not_ask(qtbot, dialog):
         click_button(qtbot, dialog, "Quit")
 
 
+def test_enter_on_quit_set_up_keeps_editing(qtbot, dialog):
+    fill_form(qtbot, dialog, CLINIC_FORM)
+    with answering_with_key(qtbot, Qt.Key.Key_Return, title="Quit set-up"):
+        click_button(qtbot, dialog, "Quit")
+    assert dialog.isVisible()
+    assert find_input(dialog, "Clinic name").text() == "Harbor Medical Massage"
+
+
+def test_enter_on_the_focused_quit_button_quits_instead_of_saving(qtbot, dialog):
+    find_button(dialog, "Quit").setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert_nothing_saved()
+
+
+def test_the_not_saved_message_goes_once_every_field_is_fixed(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, "EIN": "12-345", "NPI": "124531"})
+    click_button(qtbot, dialog, "Save and start")
+    assert NOT_SAVED in visible_texts(dialog)
+    fill(qtbot, dialog, "EIN", CLINIC_FORM["EIN"])
+    assert NOT_SAVED in visible_texts(dialog)  # the NPI is still wrong
+    fill(qtbot, dialog, "NPI", THERAPIST_FORM["NPI"])
+    assert NOT_SAVED not in visible_texts(dialog)
+    assert_nothing_saved()
+
+
+def test_error_lines_show_their_whole_text(qtbot, dialog):
+    labels = [*CLINIC_FORM, *THERAPIST_FORM]
+    fill_form(qtbot, dialog, dict.fromkeys(labels, "x!x!x!x!x!"))
+    click_button(qtbot, dialog, "Save and start")
+    wrong = [label for label in labels if field_error(dialog, label)]
+    assert len(wrong) == 10  # all but the clinic's name and address and the credentials
+    for label in wrong:
+        qtbot.waitUntil(lambda label=label: shows_whole(error_line(dialog, label)), timeout=1000)
+
+
 def test_the_program_starts_with_set_up_and_quitting_it_ends_cleanly(qtbot, tmp_path):
     with answering(qtbot, "Quit") as box:
         assert run(tmp_path / "first.db") == 0
@@ -147,4 +192,4 @@ def test_the_program_names_a_file_that_is_not_a_database(qtbot, tmp_path):
     junk.write_text("Dear clinic,\n" * 50)
     with answering(qtbot, "OK") as box:
         assert run(junk) == 1
-    assert "could not be read as a Front Desk database" in box.text
+    assert "letter.db is not a Front Desk database" in box.text

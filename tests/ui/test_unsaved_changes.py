@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import pytest
 from helpers import (
+    add_client,
     answering,
+    click,
     click_button,
     enter_text,
+    fill,
     fill_form,
+    find_button,
     find_input,
     focused_name,
     press,
     row_names,
+    type_text,
     visible_texts,
 )
 from PySide6.QtCore import Qt
 
+from frontdesk import catalog
 from frontdesk.models import Client
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -90,3 +96,35 @@ def test_untouched_form_is_left_without_a_question(qtbot, window):
     press(qtbot, Qt.Key.Key_Escape)  # a stray box would fail the test
     assert focused_name() == "Find client"
     assert row_names(window) == []
+
+
+def test_typing_a_letter_and_deleting_it_is_no_change(qtbot, window):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_text(qtbot, "Z")
+    press(qtbot, Qt.Key.Key_Backspace)
+    press(qtbot, Qt.Key.Key_Escape)  # a stray box would fail the test
+    assert focused_name() == "Find client"
+
+
+def test_ticking_a_box_and_unticking_it_is_no_change(qtbot, window):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    box = find_button(window, catalog.health_conditions()[0].label)
+    click(qtbot, box)
+    click(qtbot, box)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert focused_name() == "Find client"
+
+
+def test_an_edit_put_back_as_it_was_is_no_change(qtbot, window):
+    add_client(mobile_phone="(541) 867-4417")
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "Quil")
+    qtbot.waitUntil(lambda: row_names(window) == ["Quillfeather, Zelda"])
+    press(qtbot, Qt.Key.Key_Return)
+    click_button(qtbot, window, "Edit client")
+    fill(qtbot, window, "Mobile phone", "541 867 4417")  # shown again as (541) 867-4417
+    enter_text(qtbot, window, "Last name", "Quillfeathers")
+    press(qtbot, Qt.Key.Key_Backspace)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert "Edit client: Quillfeather, Zelda" not in visible_texts(window)
+    assert find_button(window, "Edit client").isVisible()

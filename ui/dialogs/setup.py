@@ -13,11 +13,14 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.services import clinic
+from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
+from ui.errors import refusal
 from ui.forms import Form
 from ui.widgets import button, chain_tab_order, confirm, title
 
-ROOM_FOR_MESSAGES = 120  # px below the fields, so error lines never squeeze the form
+ROOM_FOR_MESSAGES = 120  # px below the fields, so the first error lines fit without growing
+FIELDS_MESSAGE = "Not saved: correct the fields marked in red."
 
 
 class SetupDialog(QDialog):
@@ -32,6 +35,7 @@ class SetupDialog(QDialog):
         self.message.setProperty("class", "fieldError")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.message_about_fields = False
         self.buttons = QDialogButtonBox(self)
         self.save_button = button("Save and start", primary=True, parent=self)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -39,6 +43,8 @@ class SetupDialog(QDialog):
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        for form in self.forms:
+            form.errors_changed.connect(self._follow_fields)
         fields = self.clinic_form.inputs() + self.therapist_form.inputs()
         chain_tab_order([*fields, *self.buttons.buttons()])
         fields[0].setFocus()
@@ -65,31 +71,48 @@ class SetupDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(920, self.sizeHint().height() + ROOM_FOR_MESSAGES)
 
+    @property
+    def forms(self) -> tuple[Form, Form]:
+        return self.clinic_form, self.therapist_form
+
     def save(self) -> None:
-        valid = [form.check_all() for form in (self.clinic_form, self.therapist_form)]
+        valid = [form.check_all() for form in self.forms]
         if not all(valid):
-            self._say("Not saved: correct the fields marked in red.")
+            self._say(FIELDS_MESSAGE, about_fields=True)
             return
         try:
             clinic.setup_clinic(self.clinic_form.values(), self.therapist_form.values())
         except ValidationErrors as errors:
             self.clinic_form.show_errors(errors)
             self.therapist_form.show_errors(errors)
-            self._say(str(errors))
+            self._say(str(errors), about_fields=True)
+            return
+        except StorageError as error:
+            self._say(refusal("Not saved", error))
             return
         self.accept()
 
     def reject(self) -> None:
         """Quit (Esc, the Quit button, closing the window) asks first when anything was typed."""
-        typed = any(
-            text.strip()
-            for form in (self.clinic_form, self.therapist_form)
-            for text in form.values().values()
-        )
+        typed = any(text.strip() for form in self.forms for text in form.values().values())
         question = "Quit without saving? The details you typed will be lost."
         if not typed or confirm(self, "Quit set-up", question):
             super().reject()
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, about_fields: bool = False) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.message_about_fields = about_fields
+        self._grow_to_fit()
+
+    def _follow_fields(self) -> None:
+        """An error line came or went: once every field is fixed, their message goes too."""
+        if self.message_about_fields and not any(form.invalid_editors() for form in self.forms):
+            self._say("")
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """Taller (never wider) until every wrapped line shows whole."""
+        needed = self.layout().totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from frontdesk import formatting
 from frontdesk.services import clients
 from frontdesk.services.clients import ClientRow
+from frontdesk.storage_errors import StorageError
+from ui.errors import refusal
 from ui.widgets import button, icon, title
 
 SEARCH_DELAY_MS = 250
@@ -41,41 +43,60 @@ CONTRAINDICATION_COLOUR = "#b3261e"
 CAUTION_COLOUR = "#8a5300"
 ModelIndex = QModelIndex | QPersistentModelIndex
 STATE_ORDER = ("used_up", "expired", "ending_soon", "active")
-SORT_KEYS = (
-    lambda row: row.name.casefold(),
-    lambda row: row.date_of_birth,
-    lambda row: row.phone,
-    lambda row: STATE_ORDER.index(row.prescription.state) if row.prescription else len(STATE_ORDER),
-    lambda row: (
+DATABASE_SORTS = {0: "name", 1: "date_of_birth", 2: "phone"}  # every match is sorted
+SHOWN_SORTS = {  # worked out per row, so only the rows found are sorted
+    3: lambda row: (
+        STATE_ORDER.index(row.prescription.state) if row.prescription else len(STATE_ORDER)
+    ),
+    4: lambda row: (
         -sum(alert.severity == "contraindication" for alert in row.alerts),
         -len(row.alerts),
     ),
-)
+}
 
 
 class ClientTableModel(QAbstractTableModel):
-    """Rows of the clients list, handed to the view a batch at a time as it scrolls."""
+    """Rows of the clients list, handed to the view a batch at a time as it scrolls.
+
+    The header's sort column is kept here: the database sorts by name, birth date and
+    phone before the search limit; the other columns are sorted over the rows found.
+    """
 
     BATCH = 100
+    sort_changed = Signal()  # search again, so the new order covers every match
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.found: list[ClientRow] = []
         self.rows: list[ClientRow] = []
+        self.sort_column = 0
+        self.descending = False
 
     def set_rows(self, rows: list[ClientRow]) -> None:
+        """Show the rows found, in the header's order."""
+        key = SHOWN_SORTS.get(self.sort_column)
+        if key is not None:
+            rows = sorted(rows, key=key, reverse=self.descending)
         self.beginResetModel()
         self.found = rows
         self.rows = rows[: self.BATCH]
         self.endResetModel()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Sort every row found (not only those shown yet) by one column."""
-        self.beginResetModel()
-        descending = order == Qt.SortOrder.DescendingOrder
-        self.found = sorted(self.found, key=SORT_KEYS[column], reverse=descending)
-        self.rows = self.found[: max(len(self.rows), self.BATCH)]
-        self.endResetModel()
+        """Keep the header's column and order; the page then searches again."""
+        self.sort_column = column
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.sort_changed.emit()
+
+    def search_order(self) -> dict[str, object]:
+        """The order to ask the search for (by name when the rows sort themselves)."""
+        if self.sort_column not in DATABASE_SORTS:
+            return {}
+        return {"sort_by": DATABASE_SORTS[self.sort_column], "descending": self.descending}
+
+    @property
+    def sorts_only_found(self) -> bool:
+        return self.sort_column in SHOWN_SORTS
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self.rows) < len(self.found)
@@ -160,6 +181,13 @@ class ClientListPage(QWidget):
         self.show_archived = QCheckBox("Show archived", self)
         self.new_button = button("New client", primary=True, parent=self)
         self.count_label = QLabel(self)
+        self.problem = QLabel(self)
+        self.problem.setProperty("class", "fieldError")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem")
+        self.problem.hide()
+        self.show_archived_button = button("Show archived matches", parent=self)
+        self.show_archived_button.hide()
         self.model = ClientTableModel(self)
         self.columns_sized = False
         self.table = self._make_table()
@@ -169,6 +197,8 @@ class ClientListPage(QWidget):
         self.search.textChanged.connect(self.timer.start)
         self.search.returnPressed.connect(self._open_first_or_selected)
         self.show_archived.toggled.connect(self.refresh)
+        self.show_archived_button.clicked.connect(lambda: self.show_archived.setChecked(True))
+        self.model.sort_changed.connect(self.refresh)
         self.new_button.clicked.connect(self.new_client)
         self.table.activated.connect(self._open_index)
         self.table.doubleClicked.connect(self._open_index)
@@ -200,29 +230,55 @@ class ClientListPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title("Clients", self))
         layout.addLayout(top)
+        layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.show_archived_button)
+        layout.addLayout(bottom)
 
     def refresh(self) -> None:
         self.timer.stop()
-        rows = clients.search_clients(self.search.text(), self.show_archived.isChecked())
+        text, with_archived = self.search.text(), self.show_archived.isChecked()
+        try:
+            rows = clients.search_clients(text, with_archived, **self.model.search_order())
+        except StorageError as error:
+            self.show_problem(refusal("Could not search", error))
+            return
+        self.problem.hide()
         self.model.set_rows(rows)
         if rows and not self.columns_sized:  # size once, so columns stay put while typing
             self.table.resizeColumnsToContents()
             self.columns_sized = True
-        self.count_label.setText(self._count_text(len(rows)))
+        hidden = 0 if rows or with_archived else clients.archived_matches(text)
+        self.count_label.setText(self._count_text(len(rows), hidden))
+        self.show_archived_button.setVisible(hidden > 0)
         if rows:
             self.table.selectRow(0)
 
-    def _count_text(self, count: int) -> str:
+    def _count_text(self, count: int, archived: int) -> str:
         query = self.search.text().strip()
+        if archived:
+            return _archived_text(query, archived)
         if count == 0 and not query:
             return "No clients yet. Click New client (Ctrl+N) to register the first one."
         if count == 0:
             return f"No client matches “{query}”. Check the spelling, or register a new client."
         noun = "client" if count == 1 else "clients"
-        more = " (the first ones; type more to narrow)" if count >= clients.SEARCH_LIMIT else ""
-        return f"{count} {noun}{more}"
+        if count < clients.SEARCH_LIMIT:
+            return f"{count} {noun}"
+        if self.model.sorts_only_found:
+            column = COLUMNS[self.model.sort_column]
+            return (
+                f"{count} {noun} (the first ones by name). Only the rows shown are sorted "
+                f"by {column}; type more to narrow."
+            )
+        return f"{count} {noun} (the first ones; type more to narrow)"
+
+    def show_problem(self, message: str) -> None:
+        """Say above the list what could not be done, and why."""
+        self.problem.setText(message)
+        self.problem.show()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -245,3 +301,12 @@ class ClientListPage(QWidget):
             self.table.setFocus()
             return
         super().keyPressEvent(event)
+
+
+def _archived_text(query: str, archived: int) -> str:
+    """Only archived clients match: say so, and how to see them."""
+    tail = "Tick Show archived to see them."
+    if not query:
+        return f"No active clients; {archived} archived. {tail}"
+    some = "1 archived client does" if archived == 1 else f"{archived} archived clients do"
+    return f"No active client matches “{query}”; {some}. {tail}"

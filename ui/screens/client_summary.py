@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
 from frontdesk import formatting
 from frontdesk.services import clients
 from frontdesk.services.summary import ClientSummary, client_summary
-from ui.widgets import SEVERITY_ROLE, button, chain_tab_order, chip, confirm, title
+from frontdesk.storage_errors import StorageError
+from ui.errors import refusal
+from ui.flow_layout import FlowLayout
+from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, title
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {
@@ -72,6 +75,11 @@ class ClientSummaryPage(QWidget):
         self.archive_button = button("Archive client", "archive", parent=self)
         self.delete_button = button("Delete client", parent=self)
         self.back_button = button("Back to list", "back", parent=self)
+        self.action_message = QLabel(self)
+        self.action_message.setProperty("class", "fieldError")
+        self.action_message.setWordWrap(True)
+        self.action_message.setAccessibleName("Action message")
+        self.action_message.hide()
         self.boxes = {
             name: QGroupBox(name, self)
             for name in (
@@ -129,10 +137,12 @@ class ClientSummaryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(actions)
+        layout.addWidget(self.action_message)
         layout.addWidget(scroll, 1)
 
     def show_client(self, client_id: int) -> None:
         self.summary = client_summary(client_id)
+        self.action_message.hide()
         client = self.summary.client
         archived = " (archived)" if client.archived else ""
         self.heading.setText(f"{client.display_name}{archived}")
@@ -162,12 +172,11 @@ class ClientSummaryPage(QWidget):
 
     def _fill_alerts(self) -> None:
         layout = self._box_layout("Alerts")
-        row = QHBoxLayout()
-        for alert in self.summary.alerts:
-            row.addWidget(chip(alert.label, SEVERITY_ROLE[alert.severity], self))
+        row = FlowLayout()
+        for alert_chip in alert_chips(self.summary.alerts, self):
+            row.addWidget(alert_chip)
         if not self.summary.alerts:
             row.addWidget(QLabel("No contraindications or cautions recorded.", self))
-        row.addStretch(1)
         layout.addLayout(row)
         for alert in self.summary.alerts:
             if alert.severity == "contraindication":
@@ -280,7 +289,11 @@ class ClientSummaryPage(QWidget):
         )
         if not client.archived and not confirm(self, "Archive client", question):
             return
-        clients.archive_client(client.id, archived=not client.archived)
+        try:
+            clients.archive_client(client.id, archived=not client.archived)
+        except StorageError as error:
+            self._show_refusal("Not changed", error)
+            return
         self.show_client(client.id)
         self.changed.emit(client.id)
 
@@ -292,6 +305,14 @@ class ClientSummaryPage(QWidget):
         )
         if not confirm(self, "Delete client", question):
             return
-        clients.delete_client(client.id)
+        try:
+            clients.delete_client(client.id)
+        except StorageError as error:
+            self._show_refusal("Not deleted", error)
+            return
         self.changed.emit(client.id)
         self.back.emit()
+
+    def _show_refusal(self, prefix: str, error: StorageError) -> None:
+        self.action_message.setText(refusal(prefix, error))
+        self.action_message.show()

@@ -6,6 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from frontdesk.services import clients
+from frontdesk.storage_errors import StorageError
+from ui.errors import refusal
 from ui.screens.client_list import ClientListPage
 from ui.screens.client_summary import ClientSummaryPage
 from ui.screens.intake import IntakePage
@@ -47,6 +49,9 @@ class ClientsScreen(QWidget):
             return self.intake_page.confirm_leave()
         return True
 
+    def show_start(self) -> None:
+        self.show_list()
+
     def show_list(self) -> None:
         """Back to the list, with the cursor in the search box (asks first if editing)."""
         if not self.confirm_leave():
@@ -65,15 +70,29 @@ class ClientsScreen(QWidget):
         self.intake_page.begin()
 
     def open_client(self, client_id: int) -> None:
-        self.summary_page.show_client(client_id)
+        try:
+            self.summary_page.show_client(client_id)
+        except StorageError as error:
+            self._back_to_list_because(error)
+            return
         self.pages.setCurrentWidget(self.summary_page)
         self.summary_page.edit_button.setFocus()
         self.client_opened.emit(client_id)
 
     def edit_client(self, client_id: int) -> None:
-        self.intake_page.start_edit(clients.get_client(client_id))
+        try:
+            client = clients.get_client(client_id)
+        except StorageError as error:
+            self._back_to_list_because(error)
+            return
+        self.intake_page.start_edit(client)
         self.pages.setCurrentWidget(self.intake_page)
         self.intake_page.begin()
+
+    def _back_to_list_because(self, error: StorageError) -> None:
+        """A client that cannot be shown (deleted elsewhere, unreadable): say so on the list."""
+        self.show_list()
+        self.list_page.show_problem(refusal("Could not open the client", error))
 
     def _saved(self, client_id: int) -> None:
         self.status_message.emit(f"Saved {clients.get_client(client_id).display_name}.")

@@ -23,7 +23,10 @@ from frontdesk import catalog, formatting
 from frontdesk.models import Client
 from frontdesk.services import clients
 from frontdesk.services.clients import RULES_BY_NAME
+from frontdesk.services.records import RecordChanged
+from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
+from ui.errors import refusal
 from ui.forms import CheckList, Form
 from ui.widgets import button, chain_tab_order, choose, title
 
@@ -55,6 +58,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 HEALTH_FIELDS = ("health_notes", "current_complaint")
 OPEN_EXISTING, SAVE_AS_NEW = "Open existing client", "Save as new client"
 SAVE, DISCARD, KEEP_EDITING = "Save", "Discard changes", "Keep editing"
+RELOAD = "Reload their version"
 
 
 class IntakePage(QWidget):
@@ -67,6 +71,7 @@ class IntakePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client_id: int | None = None
+        self.opened: dict[str, Any] = {}  # the client as stored when the form was opened
         self.form = Form(self)
         self.heading = title("New client", self)
         self.conditions = CheckList(catalog.health_conditions(), columns=2, parent=self)
@@ -79,8 +84,8 @@ class IntakePage(QWidget):
         self.cancel_button = button("Cancel", parent=self)
         self._lay_out()
         self._set_tab_order()
-        for check_list in (self.conditions, self.pain_areas):
-            check_list.changed.connect(self.form.changed)
+        self.form.add_check_list("health_conditions", self.conditions)
+        self.form.add_check_list("pain_areas", self.pain_areas)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.cancel)
         self.form.errors_changed.connect(self._update_summary)
@@ -143,20 +148,19 @@ class IntakePage(QWidget):
 
     def start_new(self) -> None:
         self.client_id = None
+        self.opened = {}
         self.heading.setText("New client")
         self._load({})
 
     def start_edit(self, client: Client) -> None:
         self.client_id = client.id
+        self.opened = dict(client.__data__)
         self.heading.setText(f"Edit client: {client.display_name}")
         self._load(client.__data__)
 
     def _load(self, values: dict[str, Any]) -> None:
         self.form.load(values)
-        self.conditions.set_keys(values.get("health_conditions") or [])
-        self.pain_areas.set_keys(values.get("pain_areas") or [])
         self._show_summary("")
-        self.form.dirty = False
 
     def begin(self) -> None:
         """Once the page is on screen: the top of the form in view, the cursor in First name."""
@@ -164,10 +168,7 @@ class IntakePage(QWidget):
         self.form.input("first_name").setFocus()
 
     def raw_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = self.form.values()
-        values["health_conditions"] = self.conditions.keys()
-        values["pain_areas"] = self.pain_areas.keys()
-        return values
+        return self.form.values()
 
     @property
     def has_unsaved_changes(self) -> bool:
@@ -179,8 +180,16 @@ class IntakePage(QWidget):
         """Save if everything is valid (asking first about a likely duplicate); True when saved."""
         try:
             client = clients.save_client(
-                self.raw_values(), self.client_id, allow_duplicate=allow_duplicate
+                self.raw_values(),
+                self.client_id,
+                version=self.opened.get("version"),
+                allow_duplicate=allow_duplicate,
             )
+        except StorageError as error:
+            self._show_summary(refusal("Not saved", error))
+            return False
+        except RecordChanged as changed:
+            return self._offer_reload(changed.current)
         except ValidationErrors as errors:
             self.form.check_all()
             self.form.show_errors(errors)
@@ -193,6 +202,27 @@ class IntakePage(QWidget):
         self.form.dirty = False
         self.saved.emit(client.id)
         return True
+
+    def _offer_reload(self, current: Client) -> bool:
+        """Someone saved this client meanwhile: show theirs, or keep what was typed here."""
+        fields = clients.changed_field_labels(self.opened, current)
+        listed = ", ".join(fields) or "nothing you can see"
+        answer = choose(
+            self,
+            "Changed elsewhere",
+            "Not saved: this client was changed in another window or on another computer "
+            f"after you opened it. Changed there: {listed}.",
+            [RELOAD, KEEP_EDITING],
+            detail="Reload shows the client as now saved; what you typed here is dropped. "
+            "Keep editing keeps your typing on screen so you can copy it first.",
+            warning=True,
+        )
+        if answer == RELOAD:
+            self.start_edit(current)
+            self._show_summary(f"Reloaded: changed elsewhere: {listed}.")
+        else:
+            self._show_summary(f"Not saved: changed elsewhere ({listed}). Reload to see it.")
+        return False
 
     def _ask_about_duplicate(self, twin: Client) -> bool:
         """Open the existing client, save anyway, or keep editing; True when saved."""
