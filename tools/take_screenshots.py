@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from frontdesk import db
+from frontdesk import catalog, db
 from frontdesk.demo import build_demo_clinic
 from frontdesk.models import Client
 from frontdesk.services import clients
@@ -142,12 +142,35 @@ def refusals(folder: Path) -> None:
     db.close_database()
 
 
+def long_name(folder: Path) -> None:
+    """A client with a very long name and seven alerts, in a 1024x700 window."""
+    path = folder / "long.db"
+    db.open_database(path)
+    build_demo_clinic(today=date.today())
+    client = clients.save_client(
+        {
+            "first_name": "Maximiliana-Josephina Alexandrina-Theodora Wilhelmina-Bernadette",
+            "last_name": "Featherstonehaugh-Montgomery Vandenberghe-Wolfeschlegel Cholmondeley",
+            "date_of_birth": "06/02/1961",
+            "health_conditions": [item.key for item in catalog.health_conditions()[:7]],
+        }
+    )
+    window = build_main_window(path, folder / "window.ini")
+    window.resize(1024, 700)
+    window.show()
+    window.clients_screen.open_client(client.id)
+    save(window, "long-name-summary.png")
+    window.close()
+    db.close_database()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         first_run(Path(scratch))
         demo_screens(Path(scratch))
         refusals(Path(scratch))
+        long_name(Path(scratch))
     return None
 
 
