@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,12 +18,9 @@ from frontdesk import catalog, formatting
 from frontdesk.models import Client
 from frontdesk.services import clients
 from frontdesk.services.clients import RULES_BY_NAME
-from frontdesk.services.records import RecordChanged
-from frontdesk.storage_errors import StorageError
-from frontdesk.validation import ValidationErrors
-from ui.errors import refusal
-from ui.forms import CheckList, Form
-from ui.widgets import button, chain_tab_order, choose, title
+from ui.form_page import KEEP_EDITING, RecordFormPage
+from ui.forms import CheckList
+from ui.widgets import chain_tab_order, choose
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -57,39 +49,27 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 HEALTH_FIELDS = ("health_notes", "current_complaint")
 OPEN_EXISTING, SAVE_AS_NEW = "Open existing client", "Save as new client"
-SAVE, DISCARD, KEEP_EDITING = "Save", "Discard changes", "Keep editing"
-RELOAD = "Reload their version"
 
 
-class IntakePage(QWidget):
+class IntakePage(RecordFormPage):
     """Register a new client or edit one; nothing is saved while anything is invalid."""
 
-    saved = Signal(int)
-    cancelled = Signal()
     open_existing = Signal(int)
+    noun = "client"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.client_id: int | None = None
-        self.opened: dict[str, Any] = {}  # the client as stored when the form was opened
-        self.form = Form(self)
-        self.heading = title("New client", self)
+        super().__init__("New client", "Save client", parent)
+        self.allow_duplicate = False
         self.conditions = CheckList(catalog.health_conditions(), columns=2, parent=self)
         self.pain_areas = CheckList(catalog.body_areas(), columns=4, parent=self)
-        self.summary = QLabel(self)
-        self.summary.setProperty("class", "fieldError")
-        self.summary.setWordWrap(True)
-        self.summary.hide()
-        self.save_button = button("Save client", primary=True, parent=self)
-        self.cancel_button = button("Cancel", parent=self)
-        self._lay_out()
+        self.lay_out(self._body())
         self._set_tab_order()
         self.form.add_check_list("health_conditions", self.conditions)
         self.form.add_check_list("pain_areas", self.pain_areas)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.form.errors_changed.connect(self._update_summary)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+    @property
+    def client_id(self) -> int | None:
+        return self.record_id
 
     # --- layout ---------------------------------------------------------------------
 
@@ -110,7 +90,7 @@ class IntakePage(QWidget):
         layout.addWidget(self.pain_areas)
         return box
 
-    def _lay_out(self) -> None:
+    def _body(self) -> QWidget:
         body = QWidget(self)
         grid = QGridLayout(body)
         grid.setHorizontalSpacing(16)
@@ -119,19 +99,7 @@ class IntakePage(QWidget):
         grid.addWidget(self._section(*SECTIONS[2]), 1, 0)
         grid.addWidget(self._health_section(), 2, 0, 1, 2)
         grid.addWidget(self._section(*SECTIONS[3]), 3, 0, 1, 2)
-        scroll = self.scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
-        buttons.addStretch(0)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.heading)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
+        return body
 
     def _set_tab_order(self) -> None:
         """Tab follows the form as laid out: sections, health history, then the buttons."""
@@ -147,20 +115,14 @@ class IntakePage(QWidget):
     # --- data -----------------------------------------------------------------------
 
     def start_new(self) -> None:
-        self.client_id = None
-        self.opened = {}
+        self.record_id = None
         self.heading.setText("New client")
-        self._load({})
+        self.load({})
 
     def start_edit(self, client: Client) -> None:
-        self.client_id = client.id
-        self.opened = dict(client.__data__)
+        self.record_id = client.id
         self.heading.setText(f"Edit client: {client.display_name}")
-        self._load(client.__data__)
-
-    def _load(self, values: dict[str, Any]) -> None:
-        self.form.load(values)
-        self._show_summary("")
+        self.load(client.__data__, opened=client.__data__)
 
     def begin(self) -> None:
         """Once the page is on screen: the top of the form in view, the cursor in First name."""
@@ -170,59 +132,26 @@ class IntakePage(QWidget):
     def raw_values(self) -> dict[str, Any]:
         return self.form.values()
 
-    @property
-    def has_unsaved_changes(self) -> bool:
-        return self.form.dirty
+    def changed_labels(self, current: Client) -> list[str]:
+        return clients.changed_field_labels(self.opened, current)
 
     # --- actions --------------------------------------------------------------------
 
+    def write(self) -> Client:
+        return clients.save_client(
+            self.raw_values(),
+            self.client_id,
+            version=self.opened.get("version"),
+            allow_duplicate=self.allow_duplicate,
+        )
+
     def save(self, allow_duplicate: bool = False) -> bool:
         """Save if everything is valid (asking first about a likely duplicate); True when saved."""
+        self.allow_duplicate = allow_duplicate
         try:
-            client = clients.save_client(
-                self.raw_values(),
-                self.client_id,
-                version=self.opened.get("version"),
-                allow_duplicate=allow_duplicate,
-            )
-        except StorageError as error:
-            self._show_summary(refusal("Not saved", error))
-            return False
-        except RecordChanged as changed:
-            return self._offer_reload(changed.current)
-        except ValidationErrors as errors:
-            self.form.check_all()
-            self.form.show_errors(errors)
-            self._show_summary(self._summary_text() or str(errors))
-            self._focus_first_invalid()
-            return False
+            return super().save()
         except clients.PossibleDuplicate as duplicate:
             return self._ask_about_duplicate(duplicate.existing)
-        self.client_id = client.id
-        self.form.dirty = False
-        self.saved.emit(client.id)
-        return True
-
-    def _offer_reload(self, current: Client) -> bool:
-        """Someone saved this client meanwhile: show theirs, or keep what was typed here."""
-        fields = clients.changed_field_labels(self.opened, current)
-        listed = ", ".join(fields) or "nothing you can see"
-        answer = choose(
-            self,
-            "Changed elsewhere",
-            "Not saved: this client was changed in another window or on another computer "
-            f"after you opened it. Changed there: {listed}.",
-            [RELOAD, KEEP_EDITING],
-            detail="Reload shows the client as now saved; what you typed here is dropped. "
-            "Keep editing keeps your typing on screen so you can copy it first.",
-            warning=True,
-        )
-        if answer == RELOAD:
-            self.start_edit(current)
-            self._show_summary(f"Reloaded: changed elsewhere: {listed}.")
-        else:
-            self._show_summary(f"Not saved: changed elsewhere ({listed}). Reload to see it.")
-        return False
 
     def _ask_about_duplicate(self, twin: Client) -> bool:
         """Open the existing client, save anyway, or keep editing; True when saved."""
@@ -240,57 +169,3 @@ class IntakePage(QWidget):
             self.open_existing.emit(twin.id)
             return False
         return answer == SAVE_AS_NEW and self.save(allow_duplicate=True)
-
-    def confirm_leave(self) -> bool:
-        """Ask before unsaved changes are lost; True when it is fine to leave."""
-        if not self.has_unsaved_changes:
-            return True
-        answer = choose(
-            self,
-            "Unsaved changes",
-            "This client has changes that are not saved.",
-            [SAVE, DISCARD, KEEP_EDITING],
-        )
-        if answer == SAVE:
-            return self.save()
-        if answer == DISCARD:
-            self.form.dirty = False
-            return True
-        return False
-
-    def cancel(self) -> None:
-        if self.confirm_leave():
-            self.cancelled.emit()
-
-    def _summary_text(self) -> str:
-        labels = [editor.rule.label for editor in self.form.invalid_editors()]
-        if not labels:
-            return ""
-        listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-        return f"Not saved: check {listed}."
-
-    def _update_summary(self) -> None:
-        """Once a failed save is shown, keep its list of fields in step with the form."""
-        if not self.summary.isHidden():
-            self._show_summary(self._summary_text())
-
-    def _focus_first_invalid(self) -> None:
-        invalid = self.form.invalid_editors()
-        if invalid:
-            invalid[0].input.setFocus()
-            self.scroll.ensureWidgetVisible(invalid[0].container)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter saves from any input but a multi-line note, or presses the focused button."""
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            super().keyPressEvent(event)
-            return
-        focused = QApplication.focusWidget()
-        if isinstance(focused, QPushButton):
-            focused.click()
-        else:
-            self.save()
-
-    def _show_summary(self, message: str) -> None:
-        self.summary.setText(message)
-        self.summary.setVisible(bool(message))
