@@ -28,17 +28,37 @@ from frontdesk.fieldrules import FieldRule
 from frontdesk.validation import ValidationError, ValidationErrors
 
 
+class ValueInput(QWidget):
+    """An input richer than a line of text (a picker, a list) that a FieldEditor can hold.
+
+    Its value is text its FieldRule parses, like any other input's: `value_text()` reads
+    it, `set_value_text()` shows a stored value, and the two signals say when it changed
+    and when the person is done with it (for the on-leave check).
+    """
+
+    value_changed = Signal()
+    editing_finished = Signal()
+
+    def value_text(self) -> str:
+        raise NotImplementedError
+
+    def set_value_text(self, text: str) -> None:
+        raise NotImplementedError
+
+
 class FieldEditor(QObject):
     """One form field: its label, its input and the line that shows what is wrong."""
 
     changed = Signal()
     error_shown = Signal()  # the error line was set or cleared
 
-    def __init__(self, rule: FieldRule, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, rule: FieldRule, parent: QWidget | None = None, widget: ValueInput | None = None
+    ) -> None:
         super().__init__(parent)
         self.rule = rule
         self.label = QLabel(rule.label, parent)
-        self.input = self._make_input(parent)
+        self.input = self._adopt(widget) if widget is not None else self._make_input(parent)
         self.input.setAccessibleName(rule.label)
         self.input.setObjectName(rule.name)
         self.label.setBuddy(self.input)
@@ -54,6 +74,11 @@ class FieldEditor(QObject):
         column.addWidget(self.input)
         column.addWidget(self.error)
         column.setAlignment(Qt.AlignmentFlag.AlignTop)  # any extra height goes below the error
+
+    def _adopt(self, widget: ValueInput) -> ValueInput:
+        widget.value_changed.connect(self.changed)
+        widget.editing_finished.connect(self.check)
+        return widget
 
     def _make_input(self, parent: QWidget | None) -> QWidget:
         if self.rule.choices:
@@ -80,6 +105,8 @@ class FieldEditor(QObject):
 
     def text(self) -> str:
         widget = self.input
+        if isinstance(widget, ValueInput):
+            return widget.value_text()
         if isinstance(widget, QComboBox):
             return widget.currentData() or ""
         if isinstance(widget, QPlainTextEdit):
@@ -89,7 +116,9 @@ class FieldEditor(QObject):
     def set_value(self, value: Any) -> None:
         text = self.rule.as_text(value)
         widget = self.input
-        if isinstance(widget, QComboBox):
+        if isinstance(widget, ValueInput):
+            widget.set_value_text(text)
+        elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(widget.findData(text), 0))
         elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText(text)
@@ -182,10 +211,15 @@ class Form(QObject):
         self.check_lists: dict[str, CheckList] = {}
         self.saved: dict[str, Any] = {}  # the values as last loaded or saved
 
-    def add_rows(self, layout: QFormLayout, rules: Iterable[FieldRule]) -> None:
-        """Add a labelled row to `layout` for each rule."""
+    def add_rows(
+        self,
+        layout: QFormLayout,
+        rules: Iterable[FieldRule],
+        widgets: Mapping[str, ValueInput] | None = None,
+    ) -> None:
+        """Add a labelled row to `layout` for each rule (`widgets` holds any special inputs)."""
         for rule in rules:
-            editor = FieldEditor(rule, self.parent_widget)
+            editor = FieldEditor(rule, self.parent_widget, (widgets or {}).get(rule.name))
             editor.changed.connect(self.changed)
             editor.error_shown.connect(self.errors_changed)
             layout.addRow(editor.label, editor.container)
@@ -198,10 +232,12 @@ class Form(QObject):
         self.check_lists[name] = check_list
         self.saved[name] = check_list.keys()
 
-    def form_layout(self, rules: Iterable[FieldRule]) -> QFormLayout:
+    def form_layout(
+        self, rules: Iterable[FieldRule], widgets: Mapping[str, ValueInput] | None = None
+    ) -> QFormLayout:
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.add_rows(layout, rules)
+        self.add_rows(layout, rules, widgets)
         return layout
 
     def input(self, name: str) -> QWidget:

@@ -18,7 +18,7 @@ import platformdirs
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -360,11 +360,23 @@ class PageStrip(QScrollArea):
     def _open_pages(self, count: int) -> None:
         if self._from_current_job():
             self._add_views(count)
+            self._fit_pages()
             self.opened.emit(count)
 
     def _show_page(self, index: int, image: QImage) -> None:
         if self._from_current_job():
             self.page_views[index].set_image(image)
+            self._fit_pages()
+
+    def _fit_pages(self) -> None:
+        """Each page as tall as its shape asks at the width of the area (no squashing)."""
+        width = self.viewport().width() - 2 * PAGE_GAP
+        for view in self.page_views:
+            view.setFixedHeight(view.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_pages()
 
     def _finish(self, problem: str) -> None:
         if not self._from_current_job():
