@@ -20,6 +20,7 @@ from frontdesk import __version__
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
+from ui.screens.prescriptions import PrescriptionsScreen
 from ui.widgets import icon
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -36,10 +37,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
+        self.prescriptions_screen = PrescriptionsScreen(self)
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
+        self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self.nav.reselected.connect(self._restart_screen)
         self.clients_screen.client_opened.connect(self.header.show_client)
         self.clients_screen.client_closed.connect(self.header.clear)
+        self.prescriptions_screen.open_client.connect(self.open_client)
         self.clients_screen.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 5000)
         )
@@ -146,6 +150,10 @@ class MainWindow(QMainWindow):
     def new_client(self) -> None:
         if self.show_screen("Clients"):
             self.clients_screen.new_client()
+
+    def open_client(self, client_id: int) -> None:
+        if self.show_screen("Clients"):
+            self.clients_screen.open_client(client_id)
 
     def find_client(self) -> None:
         if self.show_screen("Clients"):

@@ -77,11 +77,14 @@ def find_button(parent: QWidget, text: str) -> QAbstractButton:
 def error_line(parent: QWidget, label: str) -> QLabel:
     """The line beside the input labelled `label` that says what is wrong with it."""
     field = find_input(parent, label)
-    errors = [w for w in parent.findChildren(QLabel) if w.accessibleName() == f"{label} error"]
-    assert len(errors) == 1, f"expected one error line for {label!r}, found {len(errors)}"
-    error = errors[0]
-    assert error.parentWidget() is field.parentWidget(), f"{label!r} error is not beside it"
-    return error
+    beside = {field.parentWidget(), field.parentWidget().parentWidget()}  # a picker's box too
+    errors = [
+        w
+        for w in parent.findChildren(QLabel)
+        if w.accessibleName() == f"{label} error" and w.parentWidget() in beside
+    ]
+    assert len(errors) == 1, f"expected one error line beside {label!r}, found {len(errors)}"
+    return errors[0]
 
 
 def field_error(parent: QWidget, label: str) -> str:

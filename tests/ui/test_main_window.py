@@ -120,7 +120,11 @@ def test_about_box_names_the_database(qtbot, window, db_path):
 
 def test_selftest_command_builds_the_window_over_a_database(qapp, tmp_path, capsys):
     assert cli.main(["--db", str(tmp_path / "self.db"), "selftest"]) == 0
-    assert capsys.readouterr().out.strip().endswith("the main window opened with Clients")
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .endswith("the main window opened with Clients, Prescriptions")
+    )
 
 
 def test_choosing_the_shown_screen_again_returns_it_to_its_start(qtbot, window):

@@ -10,15 +10,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,20 +26,18 @@ from frontdesk.services import clients
 from frontdesk.services.clients import ClientRow
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
+from ui.tables import (
+    CAUTION_COLOUR,
+    CONTRAINDICATION_COLOUR,
+    STATE_ORDER,
+    record_table,
+    state_brush,
+)
 from ui.widgets import button, icon, title
 
 SEARCH_DELAY_MS = 250
 COLUMNS = ("Name", "Date of birth", "Phone", "Prescription", "Alerts")
-STATE_COLOURS = {
-    "active": "#1b5e20",
-    "ending_soon": "#8a5300",
-    "used_up": "#b3261e",
-    "expired": "#6b7680",
-}
-CONTRAINDICATION_COLOUR = "#b3261e"
-CAUTION_COLOUR = "#8a5300"
 ModelIndex = QModelIndex | QPersistentModelIndex
-STATE_ORDER = ("used_up", "expired", "ending_soon", "active")
 DATABASE_SORTS = {0: "name", 1: "date_of_birth", 2: "phone"}  # every match is sorted
 SHOWN_SORTS = {  # worked out per row, so only the rows found are sorted
     3: lambda row: (
@@ -148,21 +143,11 @@ class ClientTableModel(QAbstractTableModel):
     @staticmethod
     def _colour(row: ClientRow, column: int) -> QBrush | None:
         if column == 3 and row.prescription:
-            return QBrush(QColor(STATE_COLOURS[row.prescription.state]))
+            return state_brush(row.prescription.state)
         if column == 4 and row.alerts:
             severe = row.alerts[0].severity == "contraindication"
             return QBrush(QColor(CONTRAINDICATION_COLOUR if severe else CAUTION_COLOUR))
         return None
-
-
-class KeepColourDelegate(QStyledItemDelegate):
-    """A selected row keeps its meaningful text colours (red, amber, green)."""
-
-    def initStyleOption(self, option, index) -> None:
-        super().initStyleOption(option, index)
-        colour = index.data(Qt.ItemDataRole.ForegroundRole)
-        if colour is not None:
-            option.palette.setBrush(QPalette.ColorRole.HighlightedText, colour)
 
 
 class ClientListPage(QWidget):
@@ -204,21 +189,9 @@ class ClientListPage(QWidget):
         self.table.doubleClicked.connect(self._open_index)
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setAccessibleName("Clients")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        table.setAlternatingRowColors(True)
-        table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move within it
-        table.setItemDelegate(KeepColourDelegate(table))
+        table = record_table("Clients", self.model, self)
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         return table
 
     def _lay_out(self) -> None:

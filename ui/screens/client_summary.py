@@ -21,6 +21,7 @@ from frontdesk.services.summary import ClientSummary, client_summary
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.flow_layout import FlowLayout
+from ui.screens.client_prescriptions import ClientPrescriptions
 from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, title
 
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -91,6 +92,7 @@ class ClientSummaryPage(QWidget):
                 "Balance",
             )
         }
+        self.prescriptions = ClientPrescriptions(self)
         self._lay_out()
         self.edit_button.clicked.connect(lambda: self.edit_client.emit(self.client_id))
         self.archive_button.clicked.connect(self._toggle_archive)
@@ -129,7 +131,8 @@ class ClientSummaryPage(QWidget):
         for name, box in self.boxes.items():
             QVBoxLayout(box)
             grid.addWidget(box, *placement[name])
-        grid.setRowStretch(4, 1)
+        grid.addWidget(self.prescriptions, 4, 0, 1, 2)
+        grid.setRowStretch(5, 1)
         scroll = QScrollArea(self)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to type there; Tab skips it
         scroll.setWidgetResizable(True)
@@ -158,6 +161,7 @@ class ClientSummaryPage(QWidget):
             self._fill_balance,
         ):
             fill()
+        self.prescriptions.show_for(client_id)
 
     def _box_layout(self, name: str) -> QVBoxLayout:
         layout = self.boxes[name].layout()
@@ -314,5 +318,9 @@ class ClientSummaryPage(QWidget):
         self.back.emit()
 
     def _show_refusal(self, prefix: str, error: StorageError) -> None:
-        self.action_message.setText(refusal(prefix, error))
+        self.show_problem(refusal(prefix, error))
+
+    def show_problem(self, message: str) -> None:
+        """Say under the actions what could not be done, and why."""
+        self.action_message.setText(message)
         self.action_message.show()

@@ -1,16 +1,21 @@
-"""The Clients screen: the list, the summary and the intake form, one at a time."""
+"""The Clients screen: the list, a client's summary, intake, and the client's prescriptions."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from frontdesk.services import clients
+from frontdesk.services import clients, prescriptions
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
+from ui.form_page import RecordFormPage
 from ui.screens.client_list import ClientListPage
 from ui.screens.client_summary import ClientSummaryPage
 from ui.screens.intake import IntakePage
+from ui.screens.prescription_form import PrescriptionFormPage
+from ui.screens.prescription_view import PrescriptionViewPage
 
 
 class ClientsScreen(QWidget):
@@ -25,8 +30,16 @@ class ClientsScreen(QWidget):
         self.list_page = ClientListPage(self)
         self.summary_page = ClientSummaryPage(self)
         self.intake_page = IntakePage(self)
+        self.prescription_form = PrescriptionFormPage(self)
+        self.prescription_view = PrescriptionViewPage(self)
         self.pages = QStackedWidget(self)
-        for page in (self.list_page, self.summary_page, self.intake_page):
+        for page in (
+            self.list_page,
+            self.summary_page,
+            self.intake_page,
+            self.prescription_form,
+            self.prescription_view,
+        ):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -42,12 +55,20 @@ class ClientsScreen(QWidget):
         self.intake_page.saved.connect(self._saved)
         self.intake_page.cancelled.connect(self._intake_cancelled)
         self.intake_page.open_existing.connect(self.open_client)
+        rx_list = self.summary_page.prescriptions
+        rx_list.new_prescription.connect(self.new_prescription)
+        rx_list.open_prescription.connect(self.open_prescription)
+        rx_list.renew_prescription.connect(self.renew_prescription)
+        self.prescription_view.back.connect(self.open_client)
+        self.prescription_view.edit.connect(self.edit_prescription)
+        self.prescription_view.renew.connect(self.renew_prescription)
+        self.prescription_form.saved.connect(self._prescription_saved)
+        self.prescription_form.cancelled.connect(self._prescription_cancelled)
 
     def confirm_leave(self) -> bool:
         """True when the screen may be left (asks first about unsaved changes)."""
-        if self.pages.currentWidget() is self.intake_page:
-            return self.intake_page.confirm_leave()
-        return True
+        form = self.pages.currentWidget()
+        return form.confirm_leave() if isinstance(form, RecordFormPage) else True
 
     def show_start(self) -> None:
         self.show_list()
@@ -97,6 +118,52 @@ class ClientsScreen(QWidget):
     def _saved(self, client_id: int) -> None:
         self.status_message.emit(f"Saved {clients.get_client(client_id).display_name}.")
         self.open_client(client_id)
+
+    # --- the client's prescriptions ------------------------------------------------------
+
+    def _show_prescription_page(self, page: QWidget, fill: Callable[[], None]) -> None:
+        """Fill a prescription page, then show it; say on the summary why if it cannot be."""
+        try:
+            fill()
+        except StorageError as error:
+            self.summary_page.show_problem(refusal("Could not open the prescription", error))
+            self.pages.setCurrentWidget(self.summary_page)
+            return
+        self.pages.setCurrentWidget(page)
+        if page is self.prescription_form:
+            self.prescription_form.begin()
+        else:
+            self.prescription_view.buttons["Edit prescription"].setFocus()
+
+    def new_prescription(self, client_id: int) -> None:
+        form = self.prescription_form
+        self._show_prescription_page(form, lambda: form.start_new(clients.get_client(client_id)))
+
+    def open_prescription(self, prescription_id: int) -> None:
+        view = self.prescription_view
+        self._show_prescription_page(view, lambda: view.show_prescription(prescription_id))
+
+    def edit_prescription(self, prescription_id: int) -> None:
+        form = self.prescription_form
+        self._show_prescription_page(
+            form, lambda: form.start_edit(prescriptions.get_prescription(prescription_id))
+        )
+
+    def renew_prescription(self, prescription_id: int) -> None:
+        form = self.prescription_form
+        self._show_prescription_page(
+            form, lambda: form.start_renewal(prescriptions.get_prescription(prescription_id))
+        )
+
+    def _prescription_saved(self, prescription_id: int) -> None:
+        self.status_message.emit("Prescription saved.")
+        self.open_prescription(prescription_id)
+
+    def _prescription_cancelled(self) -> None:
+        if self.prescription_form.record_id is not None:
+            self.open_prescription(self.prescription_form.record_id)
+        else:
+            self.open_client(self.prescription_form.client_id)
 
     def _intake_cancelled(self) -> None:
         if self.intake_page.client_id is not None:

@@ -114,8 +114,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else f"{text}."
 
 
-def _codes_text(codes: Iterable[Icd10Code | str]) -> str:
-    return ", ".join(getattr(code, "code", code) for code in codes)
+def _codes_text(codes: Iterable[Icd10Code | str] | str | None) -> str:
+    """Codes as typed in the form: "M54.50, M62.830" (text already typed stays as it is)."""
+    if isinstance(codes, str):
+        return codes
+    return ", ".join(getattr(code, "code", code) for code in codes or ())
 
 
 def _physician(text: str, field: str) -> int:

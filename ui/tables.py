@@ -1,0 +1,57 @@
+"""What every list of records shares: the table's behaviour and the colours of meaning."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
+
+STATE_COLOURS = {
+    "not_started": "#6b7680",
+    "active": "#1b5e20",
+    "ending_soon": "#8a5300",
+    "used_up": "#b3261e",
+    "expired": "#6b7680",
+}
+STATE_ORDER = ("used_up", "expired", "ending_soon", "active", "not_started")
+CONTRAINDICATION_COLOUR = "#b3261e"
+CAUTION_COLOUR = "#8a5300"
+
+
+def state_brush(state: str) -> QBrush:
+    """The colour a prescription's state is written in: green, amber, red or grey."""
+    return QBrush(QColor(STATE_COLOURS[state]))
+
+
+class KeepColourDelegate(QStyledItemDelegate):
+    """A selected row keeps its meaningful text colours (red, amber, green)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if colour is not None:
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, colour)
+
+
+def record_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
+    """A read-only table of records, one selected row at a time, Tab leaving it."""
+    table = QTableView(parent)
+    table.setAccessibleName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move within it
+    table.setItemDelegate(KeepColourDelegate(table))
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return table
