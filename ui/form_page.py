@@ -175,7 +175,7 @@ class RecordFormPage(QWidget):
     # --- messages and keys ------------------------------------------------------------
 
     def _summary_text(self) -> str:
-        labels = [editor.rule.label for editor in self.form.invalid_editors()]
+        labels = self.form.invalid_labels()
         if not labels:
             return ""
         listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"

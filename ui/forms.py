@@ -166,15 +166,27 @@ class FieldEditor(QObject):
 
 
 class CheckList(QWidget):
-    """A grid of check boxes over catalog items; its value is the list of checked keys."""
+    """A grid of check boxes over catalog items; its value is the list of checked keys.
+
+    `label` names the list in refusals ("Body areas: tick ..."), shown on its error line.
+    """
 
     changed = Signal()
 
-    def __init__(self, items: Iterable[CatalogItem], columns: int = 2, parent=None) -> None:
+    def __init__(
+        self, items: Iterable[CatalogItem], columns: int = 2, parent=None, label: str = ""
+    ) -> None:
         super().__init__(parent)
+        self.label = label
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
+        self.error = QLabel(self)
+        self.error.setProperty("class", "fieldError")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(f"{label} error")
+        self.error.hide()
+        items = list(items)
         for index, item in enumerate(items):
             box = QCheckBox(item.label, self)
             box.setAccessibleName(item.label)
@@ -184,6 +196,16 @@ class CheckList(QWidget):
             box.toggled.connect(self.changed)
             grid.addWidget(box, index // columns, index % columns)
             self.boxes[item.key] = box
+        grid.addWidget(self.error, len(items) // columns + 1, 0, 1, columns)
+        self.changed.connect(lambda: self.show_error(""))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.error.text())
 
     def keys(self) -> list[str]:
         return [key for key, box in self.boxes.items() if box.isChecked()]
@@ -229,6 +251,7 @@ class Form(QObject):
     def add_check_list(self, name: str, check_list: CheckList) -> None:
         """Make `check_list` the form's value `name` (the keys it has checked)."""
         check_list.changed.connect(self.changed)
+        check_list.changed.connect(self.errors_changed)
         self.check_lists[name] = check_list
         self.saved[name] = check_list.keys()
 
@@ -275,13 +298,22 @@ class Form(QObject):
         return all(results)
 
     def show_errors(self, errors: ValidationErrors) -> None:
-        """Show each error beside its field (matched by the field's label)."""
-        by_label = {editor.rule.label: editor for editor in self.editors.values()}
+        """Show each error beside its field or check list (matched by its label)."""
+        by_label: dict[str, FieldEditor | CheckList] = {
+            editor.rule.label: editor for editor in self.editors.values()
+        }
+        by_label |= {boxes.label: boxes for boxes in self.check_lists.values() if boxes.label}
         for error in errors.errors:
-            editor = by_label.get(error.field)
-            if editor is not None:
-                editor.show_error(error.message)
+            shown_at = by_label.get(error.field)
+            if shown_at is not None:
+                shown_at.show_error(error.message)
+        self.errors_changed.emit()
 
     def invalid_editors(self) -> list[FieldEditor]:
         """The fields now showing an error, in form order."""
         return [editor for editor in self.editors.values() if editor.has_error]
+
+    def invalid_labels(self) -> list[str]:
+        """The labels of the fields and check lists now showing an error, in form order."""
+        lists = [boxes.label for boxes in self.check_lists.values() if boxes.has_error]
+        return [editor.rule.label for editor in self.invalid_editors()] + lists

@@ -60,8 +60,11 @@ class IntakePage(RecordFormPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("New client", "Save client", parent)
         self.allow_duplicate = False
-        self.conditions = CheckList(catalog.health_conditions(), columns=2, parent=self)
-        self.pain_areas = CheckList(catalog.body_areas(), columns=4, parent=self)
+        labels = clients.CHECKLIST_LABELS
+        self.conditions = CheckList(
+            catalog.health_conditions(), 2, self, label=labels["health_conditions"]
+        )
+        self.pain_areas = CheckList(catalog.body_areas(), 4, self, label=labels["pain_areas"])
         self.lay_out(self._body())
         self._set_tab_order()
         self.form.add_check_list("health_conditions", self.conditions)

@@ -51,8 +51,12 @@ class PrescriptionFormPage(RecordFormPage):
         self.computed_end = ""  # the end date last filled in from the duration
         self.physician = PhysicianInput(self)
         self.diagnoses = DiagnosisCodesInput(self)
-        self.techniques = CheckList(catalog.techniques(), columns=3, parent=self)
-        self.body_areas = CheckList(catalog.body_areas(), columns=4, parent=self)
+        self.techniques = CheckList(
+            catalog.techniques(), 3, self, label=CHECKLIST_LABELS["techniques"]
+        )
+        self.body_areas = CheckList(
+            catalog.body_areas(), 4, self, label=CHECKLIST_LABELS["body_areas"]
+        )
         self.plan_warning = QLabel(self)
         self.plan_warning.setProperty("role", "warning")
         self.plan_warning.setWordWrap(True)

@@ -1,0 +1,138 @@
+"""Entering a physician's prescription by keyboard, as a receptionist does at the desk."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from helpers import (
+    find_button,
+    find_input,
+    focused_name,
+    form_rows,
+    group_box,
+    press,
+    row_names,
+    table_rows,
+    type_text,
+    typed_name,
+    visible_texts,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from frontdesk import formatting
+from frontdesk.models import Client, Prescription
+from frontdesk.services.prescriptions import add_months
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+TAB = Qt.Key.Key_Tab
+
+
+@pytest.fixture
+def wellness_client(demo_window) -> Client:
+    """A demo client with no prescription yet."""
+    with_prescription = Prescription.select(Prescription.client)
+    return (
+        Client.select()
+        .where(Client.archived == False, Client.id.not_in(with_prescription))  # noqa: E712
+        .order_by(Client.last_name)
+        .first()
+    )
+
+
+def open_summary(qtbot, window, client: Client) -> None:
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, typed_name(client))
+    qtbot.waitUntil(lambda: row_names(window)[:1] == [client.display_name])
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def pick_suggestion(qtbot, typed: str) -> None:
+    """Type into the focused box, wait for the suggestions, take the first with Down, Enter."""
+    box = QApplication.focusWidget()
+    type_text(qtbot, typed)
+    popup = box.completer_.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def tab_to(qtbot, name: str, limit: int = 60) -> None:
+    """Press Tab until the field named `name` has the keyboard focus."""
+    for _ in range(limit):
+        if focused_name() == name:
+            return
+        press(qtbot, TAB)
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def test_the_seed_example_is_entered_by_keyboard_and_shown_everywhere(
+    qtbot, demo_window, wellness_client
+):
+    window = demo_window
+    open_summary(qtbot, window, wellness_client)
+    find_button(window, "New prescription").setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert focused_name() == "Physician"
+
+    pick_suggestion(qtbot, "Haines")
+    tab_to(qtbot, "Date written")  # today, already filled in
+    press(qtbot, TAB)
+    type_text(qtbot, "back pain")
+    press(qtbot, TAB)
+    assert focused_name() == "Diagnosis codes"
+    type_text(qtbot, "m5450")
+    press(qtbot, Qt.Key.Key_Return)
+    assert find_input(window, "Chosen diagnosis codes").count() == 1
+    tab_to(qtbot, "Number of treatments")
+    type_text(qtbot, "24")
+    press(qtbot, TAB)
+    type_text(qtbot, "2 per month")
+    press(qtbot, TAB)
+    type_text(qtbot, "12 months")
+    press(qtbot, TAB)
+    tab_to(qtbot, "Lower back (lumbar)")
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Return)
+
+    stored = Prescription.get(Prescription.client == wellness_client.id)
+    written = date.today()
+    end = add_months(written, 12) - timedelta(days=1)
+    assert (stored.treatments_prescribed, stored.frequency_count, stored.duration_count) == (
+        24,
+        2,
+        12,
+    )
+    assert (stored.reason, stored.body_areas, stored.end_date) == ("back pain", ["lower_back"], end)
+    assert [d.code for d in stored.diagnoses] == ["M54.50"]
+    assert "Prescription saved." in window.statusBar().currentMessage()
+    details = form_rows(group_box(window, "The physician's order"))
+    assert details["Visits"] == "0 used, 24 left"
+    assert details["Diagnosis codes"] == "M54.50  Low back pain, unspecified"
+
+    press(qtbot, Qt.Key.Key_Escape)  # back to the client's summary
+    summary = form_rows(group_box(window, "Prescription"))
+    assert summary["Visits"] == "0 used, 24 left of 24"
+    assert summary["Ends"] == formatting.us_date(end)
+    assert table_rows(window, "Client's prescriptions")[0]["State"] == "Active"
+
+    press(qtbot, Qt.Key.Key_2, CTRL)
+    find_input(window, "Show").setCurrentIndex(4)  # All
+    rows = table_rows(window, "Prescriptions")
+    assert any(row["Client"] == wellness_client.display_name for row in rows)
+
+
+def test_a_save_with_nothing_chosen_names_every_missing_field_and_writes_nothing(
+    qtbot, demo_window, wellness_client
+):
+    window = demo_window
+    open_summary(qtbot, window, wellness_client)
+    find_button(window, "New prescription").setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Return)
+    message = find_input(window, "Save message").text()
+    for label in ("Physician", "Reason for medical necessity", "Diagnosis codes", "Body areas"):
+        assert label in message
+    assert not Prescription.select().where(Prescription.client == wellness_client.id).exists()
+    assert "Not saved" in " ".join(visible_texts(window))
