@@ -19,11 +19,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import catalog, db
 from frontdesk.demo import build_demo_clinic
-from frontdesk.models import Client
+from frontdesk.models import Client, Physician
 from frontdesk.services import clients
+from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
 from ui.app import build_main_window
 from ui.dialogs.setup import SetupDialog
+from ui.pdf_view import render_pages
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -164,6 +166,54 @@ def long_name(folder: Path) -> None:
     db.close_database()
 
 
+def save_with_popup(window: QWidget, under: QWidget, popup: QWidget, name: str) -> None:
+    """Save the window with an open popup list drawn where it opens, just under `under`."""
+    settle()
+    popup.resize(under.width(), popup.height())
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(under.mapTo(window, QPoint(0, under.height())), popup.grab())
+    painter.end()
+    picture.save(str(OUT / name))
+    print(OUT / name)
+
+
+def prescriptions_screens(folder: Path) -> None:
+    """The Prescriptions screen, the entry form with code suggestions, the request form."""
+    path = folder / "prescriptions.db"
+    db.open_database(path)
+    build_demo_clinic(today=date.today())
+    window = build_main_window(path, folder / "window.ini")
+    window.resize(1280, 800)
+    window.show()
+    window.go_to("Prescriptions")
+    save(window, "prescriptions-screen.png")
+    row = window.prescriptions_screen.model.rows[0]
+    window.open_client(row.client_id)
+    screen = window.clients_screen
+    screen.new_prescription(row.client_id)
+    form = screen.prescription_form
+    form.physician.choose(Physician.select().order_by(Physician.last_name).first().id)
+    form.form.input("reason").setText("Low back pain")
+    for name, text in (("treatments_prescribed", "10"), ("frequency", "2 per month")):
+        form.form.input(name).setText(text)
+    form.form.input("duration").setText("12 months")
+    form.body_areas.set_keys(["lower_back"])
+    form.diagnoses.add_code("M54.50")
+    entry = form.diagnoses.entry
+    entry.setFocus()
+    entry.setText("muscle spasm")
+    entry.refresh_suggestions()
+    save_with_popup(window, entry, entry.completer_.popup(), "prescription-form.png")
+    entry.completer_.popup().hide()
+    form.form.dirty = False
+    pdf = request_form(row.client_id, row.prescription_id)
+    render_pages(pdf, 80)[0].save(str(OUT / "prescription-request.png"))
+    print(OUT / "prescription-request.png")
+    window.close()
+    db.close_database()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -171,6 +221,7 @@ def main() -> None:
         demo_screens(Path(scratch))
         refusals(Path(scratch))
         long_name(Path(scratch))
+        prescriptions_screens(Path(scratch))
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -127,6 +127,7 @@ class DiagnosisCodesInput(ValueInput):
         self.remove_button = button("Remove code", parent=self)
         self._lay_out()
         self.setFocusProxy(self.entry)
+        self.codes.installEventFilter(self)
         self.entry.picked.connect(self.add_code)
         self.entry.entered.connect(self._add_typed)
         self.entry.editingFinished.connect(self._finished)
@@ -244,12 +245,14 @@ class DiagnosisCodesInput(ValueInput):
         if not self.entry.popup_visible() and self.entry.text().strip():
             self.editing_finished.emit()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """In the list: Delete removes the selected code; Ctrl+Up and Ctrl+Down move it."""
-        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        if self.codes.hasFocus() and event.key() == Qt.Key.Key_Delete:
-            self._remove()
-        elif self.codes.hasFocus() and control and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self._move(-1 if event.key() == Qt.Key.Key_Up else 1)
-        else:
-            super().keyPressEvent(event)
+        if watched is self.codes and event.type() == QEvent.Type.KeyPress:
+            control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if event.key() == Qt.Key.Key_Delete:
+                self._remove()
+                return True
+            if control and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self._move(-1 if event.key() == Qt.Key.Key_Up else 1)
+                return True
+        return super().eventFilter(watched, event)

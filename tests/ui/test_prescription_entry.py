@@ -136,3 +136,26 @@ def test_a_save_with_nothing_chosen_names_every_missing_field_and_writes_nothing
         assert label in message
     assert not Prescription.select().where(Prescription.client == wellness_client.id).exists()
     assert "Not saved" in " ".join(visible_texts(window))
+
+
+def test_the_diagnosis_list_is_reordered_and_trimmed_by_keyboard(
+    qtbot, demo_window, wellness_client
+):
+    window = demo_window
+    open_summary(qtbot, window, wellness_client)
+    find_button(window, "New prescription").setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    tab_to(qtbot, "Diagnosis codes")
+    for code in ("M54.50", "M62.830", "M54.2"):
+        type_text(qtbot, code)
+        press(qtbot, Qt.Key.Key_Return)
+    codes = find_input(window, "Chosen diagnosis codes")
+    codes.setFocus()
+    codes.setCurrentRow(2)
+    press(qtbot, Qt.Key.Key_Up, CTRL)
+    press(qtbot, Qt.Key.Key_Up, CTRL)
+    assert codes.item(0).text() == "1. M54.2  Cervicalgia (primary)"
+    codes.setCurrentRow(2)
+    press(qtbot, Qt.Key.Key_Delete)
+    texts = [codes.item(row).text().split("  ")[0] for row in range(codes.count())]
+    assert texts == ["1. M54.2", "2. M54.50"]
