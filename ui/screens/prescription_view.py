@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,8 +26,10 @@ from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
 from ui.flow_layout import FlowLayout
 from ui.prescription_table import STATE_LABELS
-from ui.scan_view import ScanView
 from ui.widgets import button, chain_tab_order, chip, confirm, title
+
+if TYPE_CHECKING:
+    from ui.scan_view import ScanView
 
 STATE_ROLES = {
     "not_started": "warning",
@@ -84,7 +87,8 @@ class PrescriptionViewPage(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Prescription message")
         self.message.hide()
-        self.scan_view = ScanView(self, name="Scanned copy")
+        self.scan_box = QGroupBox("Scanned copy", self)
+        self._scan_view: ScanView | None = None
         self.buttons = {
             text: button(text, icon_name, primary=text == "Edit prescription", parent=self)
             for text, icon_name in (
@@ -109,11 +113,10 @@ class PrescriptionViewPage(QWidget):
         column.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignLeft)
         column.addLayout(self.details)
         column.addStretch(1)
-        scan = QGroupBox("Scanned copy", self)
-        QVBoxLayout(scan).addWidget(self.scan_view)
+        QVBoxLayout(self.scan_box)
         body = QHBoxLayout()
         body.addWidget(order, 1)
-        body.addWidget(scan, 1)
+        body.addWidget(self.scan_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
@@ -129,6 +132,16 @@ class PrescriptionViewPage(QWidget):
         self.buttons["Attach scan"].clicked.connect(self._attach)
         self.buttons["Remove scan"].clicked.connect(self._remove)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._back)
+
+    @property
+    def scan_view(self) -> ScanView:
+        """The scan viewer, made when first needed (its PDF library loads then)."""
+        if self._scan_view is None:
+            from ui.scan_view import ScanView
+
+            self._scan_view = ScanView(self.scan_box, name="Scanned copy")
+            self.scan_box.layout().addWidget(self._scan_view)
+        return self._scan_view
 
     def _id(self) -> int:
         assert self.prescription is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from frontdesk.documents.prescription_request import prescription_request_pdf
 from frontdesk.models import Client, Prescription
 from frontdesk.services import audit, clinic, records
 
@@ -13,6 +12,8 @@ def request_form(
     client_id: int, prescription_id: int | None = None, actor: str = "", today: date | None = None
 ) -> bytes:
     """The request as PDF bytes, pre-filled from `prescription_id` for a renewal; audited."""
+    from frontdesk.documents.prescription_request import prescription_request_pdf  # reportlab
+
     client = records.get_record(Client, client_id, "client")
     prescription = (
         records.get_record(Prescription, prescription_id, "prescription")
