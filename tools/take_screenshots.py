@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
 from ui.app import build_main_window
 from ui.dialogs.setup import SetupDialog
+from ui.form_page import RecordFormPage
+from ui.main_window import MainWindow
 from ui.pdf_view import render_pages
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -39,6 +43,24 @@ def save(widget: QWidget, name: str) -> None:
     settle()
     widget.grab().save(str(OUT / name))
     print(OUT / name)
+
+
+@contextmanager
+def demo_window(folder: Path) -> Iterator[MainWindow]:
+    """The main window over a fresh demo clinic, 1280x800; closed afterwards."""
+    path = folder / "clinic.db"
+    db.open_database(path)
+    build_demo_clinic(today=date.today())
+    window = build_main_window(path, folder / "window.ini")
+    window.resize(1280, 800)
+    window.show()
+    try:
+        yield window
+    finally:
+        for page in window.findChildren(RecordFormPage):
+            page.form.dirty = False
+        window.close()
+        db.close_database()
 
 
 def first_run(folder: Path) -> None:
@@ -56,13 +78,7 @@ def first_run(folder: Path) -> None:
     db.close_database()
 
 
-def demo_screens(folder: Path) -> None:
-    path = folder / "demo.db"
-    db.open_database(path)
-    build_demo_clinic(today=date.today())
-    window = build_main_window(path, folder / "window.ini")
-    window.resize(1280, 800)
-    window.show()
+def clients_and_intake(window: MainWindow) -> None:
     save(window, "clients-list.png")
     screen = window.clients_screen
     row = next(r for r in screen.list_page.model.rows if r.alerts and r.prescription)
@@ -81,8 +97,6 @@ def demo_screens(folder: Path) -> None:
     screen.intake_page.save()
     save(window, "intake-form-error.png")
     screen.intake_page.form.dirty = False
-    window.close()
-    db.close_database()
 
 
 def save_with_box(window: QWidget, name: str, answer: str) -> None:
@@ -111,23 +125,22 @@ def edit_first_client(window, city: str):
     return client
 
 
-def fill_the_disk(database: db.ClinicDatabase) -> None:
-    """From now on every write transaction fails as it would on a full disk."""
+@contextmanager
+def full_disk(database: db.ClinicDatabase) -> Iterator[None]:
+    """Inside the block, every write transaction fails as it would on a full disk."""
 
     def refuse(*_args) -> None:
         raise DiskFull(f"the disk holding {database.path.name} is full")
 
     database.begin = refuse
+    try:
+        yield
+    finally:
+        del database.begin
 
 
-def refusals(folder: Path) -> None:
+def refusals(window: MainWindow) -> None:
     """A save refused because the client changed elsewhere, and one refused by a full disk."""
-    path = folder / "clinic.db"
-    db.open_database(path)
-    build_demo_clinic(today=date.today())
-    window = build_main_window(path, folder / "window.ini")
-    window.resize(1280, 800)
-    window.show()
     client = edit_first_client(window, "Portland")
     raw = {rule.name: rule.as_text(client.__data__.get(rule.name)) for rule in clients.CLIENT_RULES}
     raw |= {"mobile_phone": "503 555 0199", "health_conditions": client.health_conditions}
@@ -136,19 +149,14 @@ def refusals(folder: Path) -> None:
     window.clients_screen.intake_page.save()
     window.clients_screen.intake_page.form.load({})
     client = edit_first_client(window, "Bend")
-    fill_the_disk(db.models.database_proxy.obj)
-    window.clients_screen.intake_page.save()
-    save(window, "storage-error.png")
-    window.clients_screen.intake_page.form.load({})
-    window.close()
-    db.close_database()
+    with full_disk(db.models.database_proxy.obj):
+        window.clients_screen.intake_page.save()
+        save(window, "storage-error.png")
+    window.clients_screen.intake_page.form.dirty = False
 
 
-def long_name(folder: Path) -> None:
+def long_name(window: MainWindow) -> None:
     """A client with a very long name and seven alerts, in a 1024x700 window."""
-    path = folder / "long.db"
-    db.open_database(path)
-    build_demo_clinic(today=date.today())
     client = clients.save_client(
         {
             "first_name": "Maximiliana-Josephina Alexandrina-Theodora Wilhelmina-Bernadette",
@@ -157,13 +165,9 @@ def long_name(folder: Path) -> None:
             "health_conditions": [item.key for item in catalog.health_conditions()[:7]],
         }
     )
-    window = build_main_window(path, folder / "window.ini")
     window.resize(1024, 700)
-    window.show()
     window.clients_screen.open_client(client.id)
     save(window, "long-name-summary.png")
-    window.close()
-    db.close_database()
 
 
 def save_with_popup(window: QWidget, under: QWidget, popup: QWidget, name: str) -> None:
@@ -178,14 +182,8 @@ def save_with_popup(window: QWidget, under: QWidget, popup: QWidget, name: str) 
     print(OUT / name)
 
 
-def prescriptions_screens(folder: Path) -> None:
+def prescriptions_screens(window: MainWindow) -> None:
     """The Prescriptions screen, the entry form with code suggestions, the request form."""
-    path = folder / "prescriptions.db"
-    db.open_database(path)
-    build_demo_clinic(today=date.today())
-    window = build_main_window(path, folder / "window.ini")
-    window.resize(1280, 800)
-    window.show()
     window.go_to("Prescriptions")
     save(window, "prescriptions-screen.png")
     row = window.prescriptions_screen.model.rows[0]
@@ -210,18 +208,15 @@ def prescriptions_screens(folder: Path) -> None:
     pdf = request_form(row.client_id, row.prescription_id)
     render_pages(pdf, 80)[0].save(str(OUT / "prescription-request.png"))
     print(OUT / "prescription-request.png")
-    window.close()
-    db.close_database()
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         first_run(Path(scratch))
-        demo_screens(Path(scratch))
-        refusals(Path(scratch))
-        long_name(Path(scratch))
-        prescriptions_screens(Path(scratch))
+        with demo_window(Path(scratch)) as window:
+            for take in (clients_and_intake, prescriptions_screens, refusals, long_name):
+                take(window)
     return None
 
 

@@ -38,6 +38,7 @@ class ClientHeader(QFrame):
         )
         for old in self.chips:
             self.layout().removeWidget(old)
+            old.hide()
             old.deleteLater()
         self.chips = alert_chips(clients.health_alerts(client), self)
         for new in self.chips:

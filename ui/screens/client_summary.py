@@ -45,6 +45,7 @@ def _clear(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            item.widget().hide()  # gone from view now, deleted once the event loop runs
             item.widget().deleteLater()
         elif item.layout() is not None:
             _clear(item.layout())

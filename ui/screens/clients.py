@@ -108,6 +108,7 @@ class ClientsScreen(QWidget):
             return
         self.intake_page.start_edit(client)
         self.pages.setCurrentWidget(self.intake_page)
+        self.client_opened.emit(client_id)
         self.intake_page.begin()
 
     def _back_to_list_because(self, error: StorageError) -> None:
