@@ -71,7 +71,7 @@ def set_up_clinic(database):
 def demo_clinic(database):
     from frontdesk.demo import build_demo_clinic
 
-    build_demo_clinic(today=date(2026, 11, 27))
+    build_demo_clinic(today=date.today())  # the screens count from today too
     return database
 
 

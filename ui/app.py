@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from frontdesk import db
@@ -62,6 +62,7 @@ def run(db_path: Path) -> int:
         return 0
     window.show()
     code = app.exec()
+    QThreadPool.globalInstance().waitForDone(5000)  # pages still being drawn or printed
     db.close_database()
     return code
 

@@ -17,7 +17,16 @@ from pathlib import Path
 import platformdirs
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRect,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -136,7 +145,10 @@ class PageJob(QRunnable):
 
     def __init__(self, work: Callable[[PageJob], None]) -> None:
         super().__init__()
-        self.signals = JobSignals()
+        # Owned by the application, not by this job's Python object: the job may be
+        # forgotten (cancelled) while its thread still reports through the signals, which
+        # live until the thread is done with them (deleteLater at the end of run).
+        self.signals = JobSignals(QCoreApplication.instance())
         self.cancelled = threading.Event()
         self._work = work
 
@@ -148,15 +160,18 @@ class PageJob(QRunnable):
         self.cancelled.set()
 
     def run(self) -> None:
+        signals = self.signals
         try:
             self._work(self)
         except CannotShow as problem:
-            self.signals.finished.emit(str(problem))
+            signals.finished.emit(str(problem))
         except Exception as error:
             log.error("PDF job failed with %s", type(error).__qualname__)
-            self.signals.finished.emit(UNEXPECTED)
+            signals.finished.emit(UNEXPECTED)
         else:
-            self.signals.finished.emit("")
+            signals.finished.emit("")
+        finally:
+            signals.deleteLater()  # in the application's thread, after what was sent
 
 
 def render_in_job(pdf_bytes: bytes, dpi: float, job: PageJob) -> None:

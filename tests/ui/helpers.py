@@ -281,7 +281,7 @@ def answering_with_key(qtbot, key: Qt.Key, title: str | None = None) -> Iterator
 
     def press_it(box: QWidget, answer: ModalAnswer) -> None:
         answer.answered = True
-        qtbot.keyClick(QApplication.focusWidget() or box, key)
+        qtbot.keyClick(box.focusWidget() or box, key)  # inside the box, even before it is active
 
     with _on_next_modal(qtbot, ModalAnswer(key.name), title, press_it) as answer:
         yield answer
@@ -375,3 +375,27 @@ def demo_client(*, condition: str | None = None, healthy: bool = False, archived
 def typed_name(client: Client) -> str:
     """What a receptionist types to find exactly this client: "Last, First"."""
     return f"{client.last_name}, {client.first_name}"
+
+
+# --- getting to a client ------------------------------------------------------------------
+
+
+def open_client_summary(qtbot, window: QWidget, client: Client) -> None:
+    """Ctrl+F, type the client's name, Enter on them: their summary is shown."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # the window is active
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, typed_name(client))
+    qtbot.waitUntil(lambda: row_names(window)[:1] == [client.display_name])
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def start_new_prescription(qtbot, window: QWidget, client: Client) -> None:
+    """Open the client's summary and click "New prescription": the empty form is shown."""
+    open_client_summary(qtbot, window, client)
+    click_button(qtbot, window, "New prescription")
+
+
+def open_prescription(qtbot, window: QWidget, client: Client) -> None:
+    """Open the client's summary and click "Open prescription" (the newest is selected)."""
+    open_client_summary(qtbot, window, client)
+    click_button(qtbot, window, "Open prescription")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from helpers import (
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from frontdesk import formatting
 from frontdesk.models import Client, Prescription
-from frontdesk.services.prescriptions import add_months
+from frontdesk.services.prescriptions import end_date_for
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 TAB = Qt.Key.Key_Tab
@@ -98,7 +98,7 @@ def test_the_seed_example_is_entered_by_keyboard_and_shown_everywhere(
 
     stored = Prescription.get(Prescription.client == wellness_client.id)
     written = date.today()
-    end = add_months(written, 12) - timedelta(days=1)
+    end = end_date_for(written, 12, "month")
     assert (stored.treatments_prescribed, stored.frequency_count, stored.duration_count) == (
         24,
         2,

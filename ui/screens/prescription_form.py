@@ -139,9 +139,25 @@ class PrescriptionFormPage(RecordFormPage):
         self.record_id = prescription.id if prescription else None
         self.heading.setText(f"{heading}: {client.display_name}")
         self.opened_values = values if prescription else {}
-        self.computed_end = values.get("end_date", "") if not prescription else ""
+        self.computed_end = self._end_if_computed(values)
+        self._count_visits_used(prescription)
         self.load(values, opened=prescription.__data__ if prescription else None)
         self._follow_plan()
+
+    def _count_visits_used(self, prescription: Prescription | None) -> None:
+        """Number of treatments is checked against the visits this prescription already has."""
+        used = prescriptions.visits_used([prescription.id]) if prescription else {}
+        rules = prescriptions.prescription_rules(visits_already_used=sum(used.values()))
+        self.form.editors["treatments_prescribed"].rule = next(
+            rule for rule in rules if rule.name == "treatments_prescribed"
+        )
+
+    @staticmethod
+    def _end_if_computed(values: dict[str, Any]) -> str:
+        """The opened end date when it is date written + duration (so it follows), else ""."""
+        plan = prescriptions.check_plan(values)
+        computed = formatting.us_date(plan.end_date) if plan.end_date else ""
+        return computed if values.get("end_date", "") == computed else ""
 
     def begin(self) -> None:
         """Once on screen: the top in view, the cursor in Physician (or Date written)."""

@@ -83,8 +83,11 @@ class PrescriptionsScreen(QWidget):
 
     def show_start(self) -> None:
         """The list of prescriptions that need attention, the first one selected."""
-        self.filter.setCurrentIndex(0)
-        self.refresh()
+        if self.filter.currentIndex() != 0:
+            self.filter.setCurrentIndex(0)  # which lists them again
+        else:
+            self.refresh()
+        self.table.selectRow(0)
         self.table.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -98,10 +101,13 @@ class PrescriptionsScreen(QWidget):
         except StorageError as error:
             self.count_label.setText(refusal("Could not list the prescriptions", error))
             return
+        chosen = self._selected_row()
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        ids = [row.prescription_id for row in rows]
         if rows:
-            self.table.selectRow(0)
+            kept = chosen is not None and chosen.prescription_id in ids
+            self.table.selectRow(ids.index(chosen.prescription_id) if kept else 0)
         noun = "prescription" if len(rows) == 1 else "prescriptions"
         self.count_label.setText(f"{len(rows)} {noun}" if rows else EMPTY[shown])
         for push in (self.open_button, self.renew_button):
