@@ -389,6 +389,12 @@ def open_client_summary(qtbot, window: QWidget, client: Client) -> None:
     press(qtbot, Qt.Key.Key_Return)
 
 
+def open_edit_form(qtbot, window: QWidget, client: Client) -> None:
+    """Open the client's summary and click "Edit client": the intake form is shown."""
+    open_client_summary(qtbot, window, client)
+    click_button(qtbot, window, "Edit client")
+
+
 def start_new_prescription(qtbot, window: QWidget, client: Client) -> None:
     """Open the client's summary and click "New prescription": the empty form is shown."""
     open_client_summary(qtbot, window, client)

@@ -11,11 +11,10 @@ from helpers import (
     focused_name,
     form_rows,
     group_box,
+    open_client_summary,
     press,
-    row_names,
     table_rows,
     type_text,
-    typed_name,
     visible_texts,
 )
 from PySide6.QtCore import Qt
@@ -41,13 +40,6 @@ def wellness_client(demo_window) -> Client:
     )
 
 
-def open_summary(qtbot, window, client: Client) -> None:
-    press(qtbot, Qt.Key.Key_F, CTRL)
-    type_text(qtbot, typed_name(client))
-    qtbot.waitUntil(lambda: row_names(window)[:1] == [client.display_name])
-    press(qtbot, Qt.Key.Key_Return)
-
-
 def pick_suggestion(qtbot, typed: str) -> None:
     """Type into the focused box, wait for the suggestions, take the first with Down, Enter."""
     box = QApplication.focusWidget()
@@ -71,7 +63,7 @@ def test_the_seed_example_is_entered_by_keyboard_and_shown_everywhere(
     qtbot, demo_window, wellness_client
 ):
     window = demo_window
-    open_summary(qtbot, window, wellness_client)
+    open_client_summary(qtbot, window, wellness_client)
     find_button(window, "New prescription").setFocus()
     press(qtbot, Qt.Key.Key_Space)
     assert focused_name() == "Physician"
@@ -127,7 +119,7 @@ def test_a_save_with_nothing_chosen_names_every_missing_field_and_writes_nothing
     qtbot, demo_window, wellness_client
 ):
     window = demo_window
-    open_summary(qtbot, window, wellness_client)
+    open_client_summary(qtbot, window, wellness_client)
     find_button(window, "New prescription").setFocus()
     press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_Return)
@@ -142,7 +134,7 @@ def test_the_diagnosis_list_is_reordered_and_trimmed_by_keyboard(
     qtbot, demo_window, wellness_client
 ):
     window = demo_window
-    open_summary(qtbot, window, wellness_client)
+    open_client_summary(qtbot, window, wellness_client)
     find_button(window, "New prescription").setFocus()
     press(qtbot, Qt.Key.Key_Space)
     tab_to(qtbot, "Diagnosis codes")

@@ -12,6 +12,7 @@ from helpers import (
     click_button,
     enter_text,
     find_input,
+    open_edit_form,
     press,
     row_names,
     type_text,
@@ -31,14 +32,6 @@ def zelda(window) -> Client:
     return add_client(city="Salem", mobile_phone="(541) 867-4417")
 
 
-def open_edit_form(qtbot, window) -> None:
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    type_text(qtbot, "Quil")
-    qtbot.waitUntil(lambda: row_names(window) == ["Quillfeather, Zelda"])
-    press(qtbot, Qt.Key.Key_Return)
-    click_button(qtbot, window, "Edit client")
-
-
 def save_elsewhere(client: Client, **changes: str) -> None:
     """Another window or PC saves the client from the version it opened."""
     raw = {"first_name": client.first_name, "last_name": client.last_name}
@@ -51,7 +44,7 @@ def summary_line(window) -> str:
 
 
 def test_a_save_over_a_newer_change_is_refused_and_the_typing_kept(qtbot, window, zelda):
-    open_edit_form(qtbot, window)
+    open_edit_form(qtbot, window, zelda)
     save_elsewhere(zelda, mobile_phone="503 555 0199")
     enter_text(qtbot, window, "City", "Portland")
     with answering(qtbot, "Keep editing", title="Changed elsewhere") as box:
@@ -64,7 +57,7 @@ def test_a_save_over_a_newer_change_is_refused_and_the_typing_kept(qtbot, window
 
 
 def test_reloading_shows_the_newer_version(qtbot, window, zelda):
-    open_edit_form(qtbot, window)
+    open_edit_form(qtbot, window, zelda)
     save_elsewhere(zelda, mobile_phone="503 555 0199")
     enter_text(qtbot, window, "City", "Portland")
     with answering(qtbot, "Reload their version"):
@@ -78,7 +71,7 @@ def test_reloading_shows_the_newer_version(qtbot, window, zelda):
 
 
 def test_a_full_disk_is_said_beside_save_and_nothing_is_written(qtbot, window, zelda, fail_writes):
-    open_edit_form(qtbot, window)
+    open_edit_form(qtbot, window, zelda)
     audit_before = AuditEvent.select().count()
     enter_text(qtbot, window, "City", "Portland")
     fail_writes(DISK_FULL)
@@ -95,7 +88,7 @@ def test_a_full_disk_is_said_beside_save_and_nothing_is_written(qtbot, window, z
 def test_a_deleted_database_file_stops_saving_with_a_clear_message(
     qtbot, window, zelda, db_path: Path
 ):
-    open_edit_form(qtbot, window)
+    open_edit_form(qtbot, window, zelda)
     enter_text(qtbot, window, "City", "Portland")
     db_path.unlink()
     press(qtbot, Qt.Key.Key_Return)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from frontdesk.models import Physician
 from frontdesk.services import physicians
 from frontdesk.services.physicians import PHYSICIAN_RULES
+from ui.dialogs.form_dialog import FormDialog
 from ui.form_page import KEEP_EDITING, RecordFormPage
 from ui.widgets import choose
 
@@ -71,27 +72,14 @@ class PhysicianPage(RecordFormPage):
         return True
 
 
-class PhysicianDialog(QDialog):
-    """The physician page in a window of its own; `physician_id` is set once saved."""
+class PhysicianDialog(FormDialog):
+    """A new physician in a window of its own; `physician_id` is set once saved."""
 
     def __init__(self, typed: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New physician")
-        self.physician_id: int | None = None
-        self.page = PhysicianPage(self)
-        self.page.start_new(typed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.page)
-        self.page.saved.connect(self._saved)
-        self.page.cancelled.connect(self.reject)
-        self.resize(560, 620)
+        page = PhysicianPage()
+        page.start_new(typed)
+        super().__init__(page, "New physician", parent)
 
-    def _saved(self, physician_id: int) -> None:
-        self.physician_id = physician_id
-        self.accept()
-
-    def reject(self) -> None:
-        """Esc or closing the window asks first about anything typed."""
-        if self.page.confirm_leave():
-            super().reject()
+    @property
+    def physician_id(self) -> int | None:
+        return self.record_id
