@@ -1,4 +1,4 @@
-"""The prescription form's two special inputs: the physician picker and the diagnosis list."""
+"""The prescription form's special inputs: the physician picker and the diagnosis list."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from frontdesk.icd10 import Icd10Code
 from frontdesk.models import Physician
 from frontdesk.services import physicians
 from ui.forms import ValueInput
+from ui.record_picker import RecordPicker
 from ui.suggest import SuggestingLineEdit
 from ui.widgets import button, chain_tab_order
 
-NOT_CHOSEN = "?"  # typed but not picked: the rule asks to choose from the directory
 MAX_SUGGESTIONS = 12
 
 
@@ -32,61 +32,16 @@ def physician_text(physician: Physician) -> str:
     return " · ".join(parts)
 
 
-def _physician_suggestions(text: str) -> list[tuple[str, int]]:
-    return [(physician_text(p), p.id) for p in physicians.search_physicians(text, MAX_SUGGESTIONS)]
-
-
-class PhysicianInput(ValueInput):
+def physician_picker(parent: QWidget | None = None) -> RecordPicker:
     """Find a physician in the directory by name, NPI or practice, or add a new one."""
-
-    new_physician = Signal(str)  # what was typed, to start the new physician's form with
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.physician_id: int | None = None
-        self.search = SuggestingLineEdit(_physician_suggestions, min_chars=2, parent=self)
-        self.search.setPlaceholderText("Type a name, NPI or practice, then pick (required)")
-        self.add_button = button("New physician", "add", parent=self)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.search, 1)
-        row.addWidget(self.add_button)
-        self.setFocusProxy(self.search)
-        chain_tab_order([self.search, self.add_button])
-        self.search.picked.connect(self.choose)
-        self.search.textEdited.connect(self._typed)
-        self.search.editingFinished.connect(self._finished)
-        self.add_button.clicked.connect(lambda: self.new_physician.emit(self.search.text()))
-
-    def setAccessibleName(self, name: str) -> None:
-        """The label names the text box, where the cursor goes."""
-        self.search.setAccessibleName(name)
-
-    def setAccessibleDescription(self, text: str) -> None:
-        self.search.setAccessibleDescription(text)
-
-    def choose(self, physician_id: int) -> None:
-        self.set_value_text(str(physician_id))
-        self.value_changed.emit()
-        self.editing_finished.emit()
-
-    def _typed(self) -> None:
-        self.physician_id = None
-        self.value_changed.emit()
-
-    def _finished(self) -> None:
-        if not self.search.popup_visible():
-            self.editing_finished.emit()
-
-    def value_text(self) -> str:
-        if self.physician_id is not None:
-            return str(self.physician_id)
-        return NOT_CHOSEN if self.search.text().strip() else ""
-
-    def set_value_text(self, text: str) -> None:
-        physician = Physician.get_or_none(Physician.id == int(text)) if text.isdigit() else None
-        self.physician_id = physician.id if physician else None
-        self.search.setText(physician_text(physician) if physician else "")
+    return RecordPicker(
+        lambda text: physicians.search_physicians(text, MAX_SUGGESTIONS),
+        physician_text,
+        lambda physician_id: Physician.get_or_none(Physician.id == physician_id),
+        "Type a name, NPI or practice, then pick (required)",
+        add_text="New physician",
+        parent=parent,
+    )
 
 
 class CodeEntry(SuggestingLineEdit):

@@ -22,7 +22,7 @@ from frontdesk.services.prescriptions import CHECKLIST_LABELS, PRESCRIPTION_RULE
 from ui.dialogs.physician import PhysicianDialog
 from ui.form_page import RecordFormPage
 from ui.forms import CheckList
-from ui.prescription_inputs import DiagnosisCodesInput, PhysicianInput
+from ui.prescription_inputs import DiagnosisCodesInput, physician_picker
 from ui.widgets import chain_tab_order
 
 RULES_BY_NAME = {rule.name: rule for rule in PRESCRIPTION_RULES}
@@ -49,7 +49,7 @@ class PrescriptionFormPage(RecordFormPage):
         self.client_id: int | None = None
         self.opened_values: dict[str, Any] = {}
         self.computed_end = ""  # the end date last filled in from the duration
-        self.physician = PhysicianInput(self)
+        self.physician = physician_picker(self)
         self.diagnoses = DiagnosisCodesInput(self)
         self.techniques = CheckList(
             catalog.techniques(), 3, self, label=CHECKLIST_LABELS["techniques"]
@@ -67,7 +67,7 @@ class PrescriptionFormPage(RecordFormPage):
         self.form.add_check_list("body_areas", self.body_areas)
         self._set_tab_order()
         self.form.changed.connect(self._follow_plan)
-        self.physician.new_physician.connect(self._add_physician)
+        self.physician.add_requested.connect(self._add_physician)
 
     # --- layout ---------------------------------------------------------------------
 
