@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from frontdesk.services import prescriptions
 from ui import prescription_table as columns
-from ui.prescription_table import PrescriptionTableModel
+from ui.prescription_table import prescription_model
 from ui.tables import record_table
 from ui.widgets import button
 
@@ -32,7 +32,7 @@ class ClientPrescriptions(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Prescriptions", parent)
         self.client_id: int | None = None
-        self.model = PrescriptionTableModel(COLUMNS, self)
+        self.model = prescription_model(COLUMNS, self)
         self.table = record_table("Client's prescriptions", self.model, self)
         self.empty = QLabel("No prescriptions yet.", self)
         self.new_button = button("New prescription", "add", parent=self)

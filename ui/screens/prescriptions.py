@@ -18,7 +18,7 @@ from frontdesk.storage_errors import StorageError
 from ui import prescription_table as columns
 from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
-from ui.prescription_table import PrescriptionTableModel
+from ui.prescription_table import prescription_model
 from ui.tables import record_table
 from ui.widgets import button, chain_tab_order, title
 
@@ -52,7 +52,7 @@ class PrescriptionsScreen(QWidget):
         self.filter.setAccessibleName("Show")
         for key, text in FILTERS:
             self.filter.addItem(text, key)
-        self.model = PrescriptionTableModel(COLUMNS, self)
+        self.model = prescription_model(COLUMNS, self)
         self.table = record_table("Prescriptions", self.model, self)
         self.count_label = QLabel(self)
         self.count_label.setWordWrap(True)
