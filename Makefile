@@ -34,6 +34,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_icd10.py
 	$(PY) bench/bench_client_search.py
+	$(PY) bench/bench_payer_search.py
 
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[installer]"

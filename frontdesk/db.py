@@ -332,6 +332,22 @@ def _v3_durations_in_weeks_or_months(database: SqliteDatabase) -> None:
         )
 
 
+def _v4_coverage_and_case_details(database: SqliteDatabase) -> None:
+    """Coverage: plan type, subscriber's birth date, copay. Injury cases: status, policy, PIP
+    limit, adjuster's email, employer's address. Prescriptions may belong to an injury case.
+
+    A case marked closed before gets the status "closed". Directory entries still as they
+    were seeded (never edited) get the new seed's aliases, plan types and notes, same ids.
+    """
+    for model in (models.Coverage, models.InjuryCase, models.Prescription):
+        _rebuild_table(database, model)
+    database.execute_sql(
+        "UPDATE injury_case SET status = 'closed' WHERE closed = 1 AND status = 'open'"
+    )
+    seed.refresh_seed_payers()
+    seed.seed_payers()
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -352,6 +368,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "prescription durations in weeks or months; physician search",
         _v3_durations_in_weeks_or_months,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        4,
+        "coverage and injury case details; prescriptions linked to a case",
+        _v4_coverage_and_case_details,
         rebuilds_tables=True,
     ),
 )

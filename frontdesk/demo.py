@@ -25,6 +25,9 @@ from frontdesk.models import (
 )
 from frontdesk.services import audit
 from frontdesk.services.billing import units_for_minutes
+from frontdesk.services.cases import link_prescription, save_case
+from frontdesk.services.coverage import save_coverage
+from frontdesk.services.payers import save_payer
 from frontdesk.services.physicians import save_physician
 from frontdesk.services.prescriptions import save_prescription
 
@@ -156,6 +159,38 @@ SITUATIONS = (
 
 
 CLAIM_PREFIX = {"workers_comp": "WC", "auto": "PIP"}
+CLOSED_STATUS = {"workers_comp": "settled", "auto": "closed"}  # the third case of each kind
+CASE_DETAILS = {
+    "workers_comp": {
+        "employer": "Columbia Freight",
+        "employer_address": "4400 NW Front Ave, Portland, OR 97210",
+        "adjuster_email": "morgan.lee@claims.example",
+    },
+    "auto": {"state": "OR", "policy_number": "PAC-2231907", "pip_limit_cents": "15,000.00"},
+}
+ATTORNEY = {"attorney_name": "Dana Whitfield", "attorney_phone": "(503) 555-0188"}
+PLAN_DETAILS = {  # what the front desk copies from these cards besides the numbers
+    "Capital Blue Cross": {"plan_type": "PPO", "copay_cents": "25.00", "visits_allowed": "20"},
+    "Priority Health": {"plan_type": "HMO", "copay_cents": "30.00", "visits_allowed": "12"},
+    "ChooseHealthy Affinity Program": {"plan_type": "Discount program"},
+    "Whole Health Living Program": {"plan_type": "Discount program"},
+    "Auto-accident / PIP carrier (other)": {"plan_type": "PIP / no-fault"},
+}
+NOT_ACCEPTED_PAYER = {
+    "name": "Evergreen Mutual Health Plan",
+    "aliases": "Evergreen Mutual, EMHP",
+    "kind": "commercial",
+    "acceptance": "not_accepted",
+    "plan_types": "PPO",
+    "notes": "A made-up insurer of the demo clinic: we are not in network with it.",
+}
+EXTRA_COVERAGE = {  # (situation payer, client index: the first of each such situation) -> extra
+    ("Priority Health", 0): (
+        "Providence Health Plan",
+        {"started_days_ago": 900, "ended_days_ago": 370, "order": "primary"},
+    ),
+    ("Self-pay", 0): (NOT_ACCEPTED_PAYER["name"], {"started_days_ago": 400, "order": "secondary"}),
+}
 
 
 class DemoBuilder:
@@ -370,40 +405,76 @@ class DemoBuilder:
         )
         PaymentAllocation.create(payment=payment, visit=visit, amount_cents=amount)
 
-    def coverage(self, client: Client, payer_name: str) -> Coverage:
+    def coverage(self, client: Client, payer_name: str, index: int) -> Coverage:
+        """Entered through the coverage service, as the front desk would type it from the card."""
         payer = Payer.get(name=payer_name)
-        government = payer.kind == "government"
-        return Coverage.create(
-            client=client,
-            payer=payer,
-            member_id=""
-            if payer.kind == "self_pay"
-            else f"{payer.name[:3].upper()}{self.random.randint(10000000, 99999999)}",
-            group_number=""
-            if payer.kind != "commercial"
-            else f"G{self.random.randint(1000, 9999)}",
-            subscriber_name=client.full_name,
-            authorization_number=f"VA{self.random.randint(100000, 999999)}" if government else "",
-            visits_allowed=12 if government else None,
-            starts_on=self.today - timedelta(days=365),
-        )
+        member_id = "" if payer.kind == "self_pay" else f"{payer.name[:3].upper()}{self.number(8)}"
+        group = f"G{self.random.randint(1000, 9999)}" if payer.kind == "commercial" else ""
+        va = payer.kind == "government"
+        raw = {
+            "payer_id": str(payer.id),
+            "member_id": member_id,
+            "group_number": group,
+            "subscriber_name": client.full_name,
+            "authorization_number": f"VA{self.random.randint(100000, 999999)}" if va else "",
+            "visits_allowed": "12" if va else "",
+            "starts_on": us_date(self.today - timedelta(days=200 if va else 365)),
+            "ends_on": us_date(self.today + timedelta(days=165)) if va else "",
+            **PLAN_DETAILS.get(payer_name, {}),
+            **self.subscriber(client, payer, index),
+        }
+        return save_coverage(raw, client.id, actor=DEMO_ACTOR)
 
-    def injury_case(self, client: Client, coverage: Coverage, kind: str) -> InjuryCase:
-        return InjuryCase.create(
-            client=client,
-            kind=kind,
-            carrier=coverage.payer,
-            claim_number=f"{CLAIM_PREFIX[kind]}-{self.random.randint(10**6, 10**7)}",
-            date_of_injury=self.today - timedelta(days=self.random.randint(90, 200)),
-            adjuster_name="Morgan Lee",
-            adjuster_phone=self.phone(),
-            employer="Columbia Freight" if kind == "workers_comp" else "",
-            state="OR",
-        )
+    def number(self, digits: int) -> int:
+        return self.random.randint(10 ** (digits - 1), 10**digits - 1)
+
+    def subscriber(self, client: Client, payer: Payer, index: int) -> dict[str, str]:
+        """The second client of a commercial plan is covered through their spouse."""
+        if payer.kind != "commercial" or index != 1:
+            return {}
+        born = client.date_of_birth - timedelta(days=3 * 365)
+        return {
+            "subscriber_relation": "spouse",
+            "subscriber_name": f"Jordan {client.last_name}",
+            "subscriber_birth_date": us_date(born),
+        }
+
+    def extra_coverage(self, client: Client, situation: Situation, index: int) -> None:
+        """An ended coverage and a plan the clinic does not take, for variety."""
+        extra = EXTRA_COVERAGE.get((situation.payer, index))
+        if extra is None:
+            return
+        payer_name, details = extra
+        raw = {
+            "payer_id": str(Payer.get(name=payer_name).id),
+            "member_id": f"X{client.id:08d}",
+            "subscriber_name": client.full_name,
+            "starts_on": us_date(self.today - timedelta(days=details["started_days_ago"])),
+            "ends_on": us_date(self.today - timedelta(days=details["ended_days_ago"]))
+            if "ended_days_ago" in details
+            else "",
+            "priority": details["order"],
+        }
+        save_coverage(raw, client.id, actor=DEMO_ACTOR)
+
+    def injury_case(self, client: Client, coverage: Coverage, kind: str, index: int) -> InjuryCase:
+        """Entered through the cases service: the claim the client's visits are billed to."""
+        raw = {
+            "claim_number": f"{CLAIM_PREFIX[kind]}-{self.random.randint(10**6, 10**7)}",
+            "date_of_injury": us_date(self.today - timedelta(days=self.random.randint(90, 200))),
+            "carrier_id": str(coverage.payer_id),
+            "adjuster_name": "Morgan Lee",
+            "adjuster_phone": self.phone(),
+            "status": ("open", "open", CLOSED_STATUS[kind])[index % 3],
+            **CASE_DETAILS[kind],
+            **(ATTORNEY if kind == "auto" and index == 1 else {}),
+        }
+        return save_case(raw, client.id, kind, actor=DEMO_ACTOR, today=self.today)
 
     def build(self) -> int:
         therapists = self.clinic()
         physicians = self.physicians()
+        save_payer(NOT_ACCEPTED_PAYER, actor=DEMO_ACTOR)
         for situation in SITUATIONS:
             for index in range(situation.count):
                 self.client_with_history(situation, index, therapists, physicians)
@@ -421,9 +492,10 @@ class DemoBuilder:
         physicians: list[Physician],
     ) -> None:
         client = self.client(situation)
-        coverage = self.coverage(client, situation.payer) if situation.payer else None
+        coverage = self.coverage(client, situation.payer, index) if situation.payer else None
+        self.extra_coverage(client, situation, index)
         case = (
-            self.injury_case(client, coverage, situation.case_kind)
+            self.injury_case(client, coverage, situation.case_kind, index)
             if situation.case_kind and coverage
             else None
         )
@@ -431,6 +503,8 @@ class DemoBuilder:
         if situation.diagnosis:
             physician = physicians[self.counter % len(physicians)]
             prescription = self.prescription(client, situation.diagnosis, physician, index)
+            if case is not None:
+                link_prescription(prescription.id, case.id, actor=DEMO_ACTOR)
         therapist = therapists[self.counter % len(therapists)]
         self.visits(client, therapist, prescription, coverage, case, situation.payment_method)
 

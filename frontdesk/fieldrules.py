@@ -75,15 +75,24 @@ def clean_all(
     raw: Mapping[str, Any],
     orders: Iterable[NotBefore] = (),
     known: Mapping[str, Any] | None = None,
+    errors: ErrorCollector | None = None,
 ) -> dict[str, Any]:
     """Validate every rule's field of `raw`, then the `orders` between the valid ones.
 
     `known` holds values of other records an order may compare with (e.g. a client's
-    date of birth for a prescription). Raise ValidationErrors naming each bad field.
+    date of birth for a prescription). Raise ValidationErrors naming each bad field;
+    given `errors`, add the refusals to it instead and return what is valid (None for a
+    refused field), so a service can check more before raising them all together.
     """
-    errors = ErrorCollector()
-    values = {rule.name: errors.check(rule.clean, raw.get(rule.name, "")) for rule in rules}
+    collector = ErrorCollector() if errors is None else errors
+    values = {rule.name: collector.check(rule.clean, raw.get(rule.name, "")) for rule in rules}
     for order in orders:
-        errors.check(order.check, {**(known or {}), **values})
-    errors.raise_if_any()
+        collector.check(order.check, {**(known or {}), **values})
+    if errors is None:
+        collector.raise_if_any()
     return values
+
+
+def refused(errors: ErrorCollector, rule: FieldRule) -> bool:
+    """True when the collector already holds a refusal of this rule's field."""
+    return any(error.field == rule.label for error in errors.errors)

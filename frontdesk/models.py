@@ -197,6 +197,65 @@ class Client(BaseModel, AddressMixin):
         return name
 
 
+# --- payers, coverage and injury cases ----------------------------------------------
+
+OPEN_CASE_STATUSES = ("open", "pending")  # an injury case in any other status is closed
+
+
+class Payer(BaseModel):
+    name = CharField(unique=True)
+    aliases = JSONListField(default=list)
+    kind = (
+        CharField()
+    )  # commercial / discount_program / government / workers_comp / auto / self_pay
+    plan_types = JSONListField(default=list)
+    acceptance = CharField()  # in_network / via_discount_program / not_accepted
+    phone = CharField(default="")
+    payer_id = CharField(default="")
+    notes = TextField(default="")
+    active = BooleanField(default=True)
+
+
+class Coverage(BaseModel):
+    client = ForeignKeyField(Client, backref="coverages", on_delete="CASCADE")
+    payer = ForeignKeyField(Payer, backref="coverages", on_delete="RESTRICT")
+    plan_type = CharField(default="", constraints=[SQL("DEFAULT ''")])  # PLAN_TYPE_CHOICES
+    member_id = CharField(default="")
+    group_number = CharField(default="")
+    subscriber_name = CharField(default="")
+    subscriber_relation = CharField(default="self")  # self / spouse / child / other
+    subscriber_birth_date = DateField(null=True)
+    priority = IntegerField(default=1)  # 1 = primary
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    authorization_number = CharField(default="")
+    visits_allowed = IntegerField(null=True)  # per calendar year
+    copay_cents = IntegerField(null=True)
+
+
+class InjuryCase(BaseModel):
+    client = ForeignKeyField(Client, backref="injury_cases", on_delete="CASCADE")
+    kind = CharField()  # workers_comp / auto
+    claim_number = CharField(default="")
+    date_of_injury = DateField()  # the date of the accident for an auto case
+    carrier = ForeignKeyField(Payer, null=True, backref="injury_cases", on_delete="RESTRICT")
+    policy_number = CharField(default="", constraints=[SQL("DEFAULT ''")])
+    adjuster_name = CharField(default="")
+    adjuster_phone = CharField(default="")
+    adjuster_email = CharField(default="", constraints=[SQL("DEFAULT ''")])
+    employer = CharField(default="")
+    employer_address = CharField(default="", constraints=[SQL("DEFAULT ''")])
+    attorney_name = CharField(default="")
+    attorney_phone = CharField(default="")
+    state = CharField(max_length=2, default="")
+    pip_limit_cents = IntegerField(null=True)
+    status = CharField(default="open", constraints=[SQL("DEFAULT 'open'")])
+    closed = BooleanField(default=False)  # kept in step with `status`
+
+    def prepare_save(self) -> None:
+        self.closed = self.status not in OPEN_CASE_STATUSES
+
+
 # --- prescriptions ----------------------------------------------------------------
 
 
@@ -235,6 +294,9 @@ class Prescription(BaseModel):
     duration_months = IntegerField(null=True)  # schema 1-2 only; kept for their upgrade
     end_date = DateField()
     notes = TextField(default="")
+    injury_case = ForeignKeyField(
+        InjuryCase, null=True, backref="prescriptions", on_delete="SET NULL"
+    )  # the workers' comp or auto case it treats
 
 
 class PrescriptionDiagnosis(BaseModel):
@@ -252,52 +314,6 @@ class PrescriptionScan(BaseModel):
     filename = CharField()
     media_type = CharField()
     data = BlobField()
-
-
-# --- payers and coverage ------------------------------------------------------------
-
-
-class Payer(BaseModel):
-    name = CharField(unique=True)
-    aliases = JSONListField(default=list)
-    kind = (
-        CharField()
-    )  # commercial / discount_program / government / workers_comp / auto / self_pay
-    plan_types = JSONListField(default=list)
-    acceptance = CharField()  # in_network / via_discount_program / not_accepted
-    phone = CharField(default="")
-    payer_id = CharField(default="")
-    notes = TextField(default="")
-    active = BooleanField(default=True)
-
-
-class Coverage(BaseModel):
-    client = ForeignKeyField(Client, backref="coverages", on_delete="CASCADE")
-    payer = ForeignKeyField(Payer, backref="coverages", on_delete="RESTRICT")
-    member_id = CharField(default="")
-    group_number = CharField(default="")
-    subscriber_name = CharField(default="")
-    subscriber_relation = CharField(default="self")
-    priority = IntegerField(default=1)  # 1 = primary
-    starts_on = DateField(null=True)
-    ends_on = DateField(null=True)
-    authorization_number = CharField(default="")
-    visits_allowed = IntegerField(null=True)
-
-
-class InjuryCase(BaseModel):
-    client = ForeignKeyField(Client, backref="injury_cases", on_delete="CASCADE")
-    kind = CharField()  # workers_comp / auto
-    claim_number = CharField(default="")
-    date_of_injury = DateField()
-    carrier = ForeignKeyField(Payer, null=True, backref="injury_cases", on_delete="RESTRICT")
-    adjuster_name = CharField(default="")
-    adjuster_phone = CharField(default="")
-    employer = CharField(default="")
-    attorney_name = CharField(default="")
-    attorney_phone = CharField(default="")
-    state = CharField(max_length=2, default="")
-    closed = BooleanField(default=False)
 
 
 # --- visits and billing --------------------------------------------------------------

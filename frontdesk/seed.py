@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from frontdesk import validation
 from frontdesk.models import Payer, ServiceCode
@@ -18,6 +19,10 @@ def _stored_phone(text: str) -> str:
         return ""
 
 
+def _seed_payer_values(entry: dict) -> dict:
+    return {**entry, "phone": _stored_phone(entry.get("phone", ""))}
+
+
 def seed_payers() -> int:
     """Add the payer directory's entries that are not in the database yet."""
     existing = {name for (name,) in Payer.select(Payer.name).tuples()}
@@ -25,9 +30,26 @@ def seed_payers() -> int:
     for entry in load_json("payers.json"):
         if entry["name"] in existing:
             continue
-        Payer.create(**{**entry, "phone": _stored_phone(entry.get("phone", ""))})
+        Payer.create(**_seed_payer_values(entry))
         added += 1
     return added
+
+
+def refresh_seed_payers() -> int:
+    """Bring entries still as first seeded (never edited: version 1) up to the current seed.
+
+    Found by name, so their ids stay; an entry the owner has edited is left as it is.
+    """
+    refreshed = 0
+    for entry in load_json("payers.json"):
+        values = _seed_payer_values(entry)
+        refreshed += (
+            Payer.update(**values, updated_at=datetime.now().replace(microsecond=0))
+            .where((Payer.name == entry["name"]) & (Payer.version == 1))
+            .execute()
+        )
+    log.info("refreshed %d payers from the seed", refreshed)
+    return refreshed
 
 
 def seed_service_codes() -> int:

@@ -122,6 +122,7 @@ _INTEGER_RE = re.compile(r"(?P<sign>[-+])?(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0
 _EIN_RE = re.compile(r"[0-9]{2}-?[0-9]{7}")
 _ICD10_RE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4}|[0-9A-Z]{1,4})?")
 _LICENSE_RE = re.compile(r"[A-Z0-9.-]{3,20}")
+_REFERENCE_RE = re.compile(r"[A-Z0-9][A-Z0-9 ./-]*")
 
 
 class ValidationError(ValueError):
@@ -499,6 +500,20 @@ def _example(minimum: int | None, maximum: int | None) -> int:
 
 
 # --- identifiers -------------------------------------------------------------------------------
+
+
+def reference_code(text: str, field: str, max_length: int = 40) -> str:
+    """A number as printed on a card or letter (member ID, claim number, ...), upper-cased.
+
+    Letters, digits, spaces, dashes, periods and slashes; may be empty.
+    """
+    cleaned = _collapse(text).upper()
+    if cleaned and not _REFERENCE_RE.fullmatch(cleaned):
+        raise ValidationError(
+            field,
+            "use letters, digits, dashes, periods and slashes only, as printed, e.g. XYZ123456.",
+        )
+    return _check_length(cleaned, field, max_length)
 
 
 def npi(text: str, field: str = "NPI", required: bool = False) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from frontdesk import formatting
-from frontdesk.services import clients
+from frontdesk.services import clients, coverage
 from ui.flow_layout import FlowLayout
 from ui.widgets import ElidedLabel, alert_chips
 
@@ -32,9 +32,10 @@ class ClientHeader(QFrame):
     def show_client(self, client_id: int) -> None:
         client = clients.get_client(client_id)
         self.name_label.setText(client.display_name)
+        payer = coverage.primary_payer_names([client.id]).get(client.id, "Self-pay")
         self.details.setText(
             f"Age {formatting.age(client.date_of_birth)} · "
-            f"born {formatting.us_date(client.date_of_birth)}"
+            f"born {formatting.us_date(client.date_of_birth)} · {payer}"
         )
         for old in self.chips:
             self.layout().removeWidget(old)

@@ -20,6 +20,7 @@ from frontdesk import __version__
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
+from ui.screens.insurers import InsurersScreen
 from ui.screens.prescriptions import PrescriptionsScreen
 from ui.widgets import icon
 
@@ -38,11 +39,13 @@ class MainWindow(QMainWindow):
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
         self.prescriptions_screen = PrescriptionsScreen(self)
+        self.insurers_screen = InsurersScreen(self)
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
         self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
+        self.add_screen("Insurers", "insurers", self.insurers_screen)
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)

@@ -32,6 +32,12 @@ STATE_COLOURS = {
 STATE_ORDER = ("used_up", "expired", "ending_soon", "active", "not_started")
 CONTRAINDICATION_COLOUR = "#b3261e"
 CAUTION_COLOUR = "#8a5300"
+MUTED_COLOUR = "#6b7680"
+ACCEPTANCE_COLOURS = {  # whether the clinic takes a payer: green, amber, red
+    "in_network": "#1b5e20",
+    "via_discount_program": CAUTION_COLOUR,
+    "not_accepted": CONTRAINDICATION_COLOUR,
+}
 
 
 def state_brush(state: str) -> QBrush:

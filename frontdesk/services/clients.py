@@ -15,7 +15,7 @@ from peewee import fn
 from frontdesk import catalog, formatting, validation
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import Client, Payment, Prescription, Receipt, Visit, database_proxy
-from frontdesk.services import audit, records
+from frontdesk.services import audit, coverage, records
 from frontdesk.services.prescriptions import PrescriptionStatus, latest_status_by_client
 from frontdesk.textsearch import fold, word_starts
 
@@ -233,6 +233,7 @@ class ClientRow:
     archived: bool
     alerts: tuple[catalog.CatalogItem, ...]
     prescription: PrescriptionStatus | None
+    payer: str = ""  # the primary current coverage's payer, in a word or two
 
 
 def _search_condition(text: str) -> Any:
@@ -291,8 +292,9 @@ def search_clients(
     key = SORTS[sort_by]
     order = (key.desc() if descending else key.asc(), Client.search_key, Client.id)
     clients = list(query.order_by(*order).limit(limit))
-    statuses = latest_status_by_client([client.id for client in clients])
-    return [_row(client, statuses.get(client.id)) for client in clients]
+    ids = [client.id for client in clients]
+    statuses, payer_names = latest_status_by_client(ids), coverage.primary_payer_names(ids)
+    return [_row(client, statuses.get(client.id), payer_names) for client in clients]
 
 
 def archived_matches(text: str) -> int:
@@ -301,7 +303,9 @@ def archived_matches(text: str) -> int:
     return 0 if query is None else query.where(Client.archived == True).count()  # noqa: E712
 
 
-def _row(client: Client, status: PrescriptionStatus | None) -> ClientRow:
+def _row(
+    client: Client, status: PrescriptionStatus | None, payer_names: Mapping[int, str]
+) -> ClientRow:
     return ClientRow(
         id=client.id,
         name=client.display_name,
@@ -310,6 +314,7 @@ def _row(client: Client, status: PrescriptionStatus | None) -> ClientRow:
         archived=client.archived,
         alerts=health_alerts(client),
         prescription=status,
+        payer=payer_names.get(client.id, ""),
     )
 
 

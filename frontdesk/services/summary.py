@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import catalog
-from frontdesk.models import Client, Coverage, Payer, Prescription, PrescriptionDiagnosis, Visit
-from frontdesk.services import billing, clients, prescriptions
+from frontdesk.models import Client, Prescription, PrescriptionDiagnosis, Visit
+from frontdesk.services import billing, cases, clients, prescriptions
+from frontdesk.services.cases import CaseRow
+from frontdesk.services.coverage import CoverageRow, client_coverages, primary_payer_names
 from frontdesk.services.prescriptions import PrescriptionStatus
 
 RECENT_VISITS = 8
@@ -21,6 +23,14 @@ class CoverageLine:
     group_number: str
     authorization_number: str
     priority: int
+    plan_type: str = ""
+    order: str = ""  # "Primary" / "Secondary"
+    ended: bool = False  # the end date is before the summary's day
+    visits_used: int = 0  # this calendar year (cancelled and no-shows not counted)
+    visits_allowed: int | None = None  # per calendar year; None when not limited or not known
+    acceptance: str = ""  # payers.ACCEPTANCE_CHOICES
+    short_name: str = ""  # the payer in a word or two
+    coverage_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,25 +55,26 @@ class ClientSummary:
     charged_cents: int
     balance_cents: int
     has_history: bool
+    open_cases: tuple[CaseRow, ...] = ()  # workers' comp and auto cases still open
+    primary_payer: str = ""  # the first current coverage's payer in a word or two; "" for none
 
 
-def _coverages(client: Client) -> tuple[CoverageLine, ...]:
-    query = (
-        Coverage.select(Coverage, Payer)
-        .join(Payer)
-        .where(Coverage.client == client)
-        .order_by(Coverage.priority, Coverage.id)
-    )
-    return tuple(
-        CoverageLine(
-            payer_name=c.payer.name,
-            payer_kind=c.payer.kind,
-            member_id=c.member_id,
-            group_number=c.group_number,
-            authorization_number=c.authorization_number,
-            priority=c.priority,
-        )
-        for c in query
+def _coverage_line(row: CoverageRow) -> CoverageLine:
+    return CoverageLine(
+        payer_name=row.payer_name,
+        payer_kind=row.kind,
+        member_id=row.member_id,
+        group_number=row.group_number,
+        authorization_number=row.authorization_number,
+        priority=row.priority,
+        plan_type=row.plan_type,
+        order=row.order,
+        ended=row.ended,
+        visits_used=row.visits_used,
+        visits_allowed=row.visits_allowed,
+        acceptance=row.acceptance,
+        short_name=row.short_name,
+        coverage_id=row.id,
     )
 
 
@@ -98,16 +109,19 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         if prescription
         else ()
     )
+    coverages = tuple(_coverage_line(row) for row in client_coverages(client_id, today))
     return ClientSummary(
         client=client,
         alerts=clients.health_alerts(client),
         prescription=prescription,
         prescription_status=status,
         diagnoses=diagnoses,
-        coverages=_coverages(client),
+        coverages=coverages,
         recent_visits=_recent_visits(client),
         visit_count=Visit.select().where(Visit.client == client).count(),
         charged_cents=billing.charges_cents(client_id),
         balance_cents=billing.balance_cents(client_id),
         has_history=clients.has_history(client),
+        open_cases=tuple(cases.client_cases(client_id, open_only=True)),
+        primary_payer=primary_payer_names([client_id], today).get(client_id, ""),
     )

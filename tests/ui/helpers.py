@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.models import Client
 from frontdesk.services import clients
+from ui.dialogs.form_dialog import FormDialog
 
 # --- finding widgets ----------------------------------------------------------------------
 
@@ -405,3 +407,39 @@ def open_prescription(qtbot, window: QWidget, client: Client) -> None:
     """Open the client's summary and click "Open prescription" (the newest is selected)."""
     open_client_summary(qtbot, window, client)
     click_button(qtbot, window, "Open prescription")
+
+
+@contextmanager
+def working_in_dialog(qtbot, work: Callable[[QDialog], None]) -> Iterator[None]:
+    """Do `work(dialog)` in the record form window opened inside the block; it must end closed."""
+    seen: list[FormDialog] = []
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, FormDialog) or not dialog.isVisible():
+            return
+        timer.stop()
+        seen.append(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=1000)
+        try:
+            work(dialog)
+        finally:
+            if dialog.isVisible():  # `work` failed: never leave the test hanging on it
+                dialog.page.form.dirty = False
+                dialog.reject()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(act)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.stop()
+    assert seen, "no record form window opened"
+    assert not seen[0].isVisible()
+    owner = seen[0].parentWidget().window()
+    if QApplication.activeWindow() is None:  # a desktop hands activation back; offscreen not
+        owner.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)

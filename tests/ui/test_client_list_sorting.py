@@ -11,6 +11,9 @@ from PySide6.QtCore import QPoint, Qt
 
 from frontdesk.models import Client, database_proxy
 from frontdesk.services import clients
+from ui.screens.client_list import COLUMNS
+
+ALERTS = COLUMNS.index("Alerts")
 
 
 def _dates(window) -> list[datetime]:
@@ -34,7 +37,7 @@ def test_clicking_a_column_header_sorts_by_it_and_again_reverses(qtbot, demo_win
 
 
 def test_contraindications_sort_first_by_alerts(qtbot, demo_window):
-    demo_window.clients_screen.list_page.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    demo_window.clients_screen.list_page.table.sortByColumn(ALERTS, Qt.SortOrder.AscendingOrder)
     assert "Blood clots" in table_rows(demo_window)[0]["Alerts"]
 
 
@@ -81,7 +84,7 @@ def test_sorting_by_birth_date_sorts_every_client_not_only_those_shown(qtbot, cr
 def test_sorting_by_alerts_past_the_limit_says_only_the_rows_shown_are_sorted(
     qtbot, crowded_window
 ):
-    _click_header(qtbot, crowded_window, 4)
+    _click_header(qtbot, crowded_window, ALERTS)
     count_line = crowded_window.clients_screen.list_page.count_label.text()
     assert "Only the rows shown are sorted by Alerts" in count_line
     _click_header(qtbot, crowded_window, 0)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import pytest
 from helpers import (
     answering,
@@ -17,9 +14,8 @@ from helpers import (
     find_input,
     focused_name,
     start_new_prescription,
+    working_in_dialog,
 )
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from frontdesk.models import Physician
 from ui.dialogs.physician import USE_EXISTING, PhysicianDialog
@@ -39,42 +35,6 @@ def form(qtbot, demo_window):
     return demo_window
 
 
-@contextmanager
-def in_physician_dialog(qtbot, work: Callable[[PhysicianDialog], None]) -> Iterator[None]:
-    """Do `work` in the "New physician" dialog opened inside the block; it must end closed."""
-    seen: list[PhysicianDialog] = []
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PhysicianDialog) or not dialog.isVisible():
-            return
-        timer.stop()
-        seen.append(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=1000)
-        try:
-            work(dialog)
-        finally:
-            if dialog.isVisible():  # `work` failed: never leave the test hanging on it
-                dialog.page.form.dirty = False
-                dialog.reject()
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(act)
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.stop()
-    assert seen, "no New physician dialog opened"
-    assert not seen[0].isVisible()
-    owner = seen[0].parentWidget().window()
-    if QApplication.activeWindow() is None:  # a desktop hands activation back; offscreen not
-        owner.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
-
-
 def physician_count() -> int:
     return Physician.select().count()
 
@@ -92,7 +52,7 @@ def test_a_bad_npi_is_refused_beside_the_field_and_nothing_is_saved(qtbot, form)
         with answering(qtbot, "Discard changes", title="Unsaved changes"):
             click_button(qtbot, dialog, "Cancel")
 
-    with in_physician_dialog(qtbot, type_a_bad_npi):
+    with working_in_dialog(qtbot, type_a_bad_npi):
         click_button(qtbot, form, "New physician")
 
     assert shown == {"NPI": BAD_NPI_MESSAGE, "save": "Not saved: check NPI."}
@@ -114,7 +74,7 @@ def test_a_new_physician_is_saved_and_chosen_on_the_form(qtbot, form):
         click_button(qtbot, dialog, "Save physician")
 
     enter_text(qtbot, form, "Physician", "Maya Okonkwo")  # not in the directory yet
-    with in_physician_dialog(qtbot, add_her):
+    with working_in_dialog(qtbot, add_her):
         click_button(qtbot, form, "New physician")
 
     assert names == ["Maya", "Okonkwo"]  # what was typed in Physician starts the form
@@ -137,7 +97,7 @@ def test_an_npi_already_in_the_directory_offers_the_existing_physician(qtbot, fo
             click_button(qtbot, dialog, "Save physician")
         asked.append(box.text)
 
-    with in_physician_dialog(qtbot, type_chens_npi):
+    with working_in_dialog(qtbot, type_chens_npi):
         click_button(qtbot, form, "New physician")
 
     assert asked == [f"Alicia Chen, MD already has NPI {CHEN_NPI}."]

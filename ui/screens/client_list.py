@@ -36,14 +36,15 @@ from ui.tables import (
 from ui.widgets import button, icon, title
 
 SEARCH_DELAY_MS = 250
-COLUMNS = ("Name", "Date of birth", "Phone", "Prescription", "Alerts")
+COLUMNS = ("Name", "Date of birth", "Phone", "Payer", "Prescription", "Alerts")
 ModelIndex = QModelIndex | QPersistentModelIndex
 DATABASE_SORTS = {0: "name", 1: "date_of_birth", 2: "phone"}  # every match is sorted
 SHOWN_SORTS = {  # worked out per row, so only the rows found are sorted
-    3: lambda row: (
+    3: lambda row: (not row.payer, row.payer.casefold()),
+    4: lambda row: (
         STATE_ORDER.index(row.prescription.state) if row.prescription else len(STATE_ORDER)
     ),
-    4: lambda row: (
+    5: lambda row: (
         -sum(alert.severity == "contraindication" for alert in row.alerts),
         -len(row.alerts),
     ),
@@ -137,14 +138,16 @@ class ClientTableModel(QAbstractTableModel):
         if column == 2:
             return formatting.phone(row.phone)
         if column == 3:
+            return row.payer or "Self-pay"
+        if column == 4:
             return row.prescription.label if row.prescription else "None (wellness)"
         return ", ".join(alert.label for alert in row.alerts)
 
     @staticmethod
     def _colour(row: ClientRow, column: int) -> QBrush | None:
-        if column == 3 and row.prescription:
+        if column == 4 and row.prescription:
             return state_brush(row.prescription.state)
-        if column == 4 and row.alerts:
+        if column == 5 and row.alerts:
             severe = row.alerts[0].severity == "contraindication"
             return QBrush(QColor(CONTRAINDICATION_COLOUR if severe else CAUTION_COLOUR))
         return None

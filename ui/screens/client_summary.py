@@ -21,6 +21,7 @@ from frontdesk.services.summary import ClientSummary, client_summary
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.flow_layout import FlowLayout
+from ui.screens.client_coverage import ClientCoverage
 from ui.screens.client_prescriptions import ClientPrescriptions
 from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, title
 
@@ -30,14 +31,6 @@ PRESCRIPTION_ROLES = {
     "ending_soon": "warning",
     "used_up": "contraindication",
     "expired": "contraindication",
-}
-KIND_LABELS = {
-    "commercial": "Insurance",
-    "discount_program": "Discount program",
-    "government": "Government",
-    "workers_comp": "Workers' compensation",
-    "auto": "Auto accident",
-    "self_pay": "Self-pay",
 }
 
 
@@ -88,12 +81,12 @@ class ClientSummaryPage(QWidget):
                 "Alerts",
                 "Contact",
                 "Prescription",
-                "Coverage",
                 "Recent visits",
                 "Balance",
             )
         }
         self.prescriptions = ClientPrescriptions(self)
+        self.coverage = ClientCoverage(self)
         self._lay_out()
         self.edit_button.clicked.connect(lambda: self.edit_client.emit(self.client_id))
         self.archive_button.clicked.connect(self._toggle_archive)
@@ -125,13 +118,13 @@ class ClientSummaryPage(QWidget):
             "Alerts": (0, 0, 1, 2),
             "Contact": (1, 0, 1, 1),
             "Prescription": (1, 1, 1, 1),
-            "Coverage": (2, 0, 1, 1),
-            "Balance": (2, 1, 1, 1),
-            "Recent visits": (3, 0, 1, 2),
+            "Balance": (3, 1, 1, 1),
+            "Recent visits": (3, 0, 1, 1),
         }
         for name, box in self.boxes.items():
             QVBoxLayout(box)
             grid.addWidget(box, *placement[name])
+        grid.addWidget(self.coverage, 2, 0, 1, 2)
         grid.addWidget(self.prescriptions, 4, 0, 1, 2)
         grid.setRowStretch(5, 1)
         scroll = QScrollArea(self)
@@ -157,12 +150,12 @@ class ClientSummaryPage(QWidget):
             self._fill_alerts,
             self._fill_contact,
             self._fill_prescription,
-            self._fill_coverage,
             self._fill_visits,
             self._fill_balance,
         ):
             fill()
         self.prescriptions.show_for(client_id)
+        self.coverage.show_for(client_id)
 
     def _box_layout(self, name: str) -> QVBoxLayout:
         layout = self.boxes[name].layout()
@@ -238,21 +231,6 @@ class ClientSummaryPage(QWidget):
         )
         status_chip = chip(status.label, PRESCRIPTION_ROLES[status.state], self)
         self.boxes["Prescription"].layout().insertWidget(0, status_chip, 0, LEFT)
-
-    def _fill_coverage(self) -> None:
-        layout = self._box_layout("Coverage")
-        for line in self.summary.coverages:
-            kind = KIND_LABELS.get(line.payer_kind, line.payer_kind)
-            details = [kind] if kind != line.payer_name else []
-            details += [f"Member ID {line.member_id}"] if line.member_id else []
-            details += [f"Group {line.group_number}"] if line.group_number else []
-            details += (
-                [f"Authorization {line.authorization_number}"] if line.authorization_number else []
-            )
-            text = " · ".join([line.payer_name, *details])
-            layout.addWidget(_value_label(text, self))
-        if not self.summary.coverages:
-            layout.addWidget(QLabel("No coverage on file (self-pay).", self))
 
     def _fill_visits(self) -> None:
         layout = self._box_layout("Recent visits")

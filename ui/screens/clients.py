@@ -7,12 +7,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from frontdesk.services import clients, prescriptions
+from frontdesk.services import cases, clients, coverage, prescriptions
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.form_page import RecordFormPage
 from ui.screens.client_list import ClientListPage
 from ui.screens.client_summary import ClientSummaryPage
+from ui.screens.coverage_forms import CaseFormPage, ClientRecordPage, CoverageFormPage
 from ui.screens.intake import IntakePage
 from ui.screens.prescription_form import PrescriptionFormPage
 from ui.screens.prescription_view import PrescriptionViewPage
@@ -32,6 +33,8 @@ class ClientsScreen(QWidget):
         self.intake_page = IntakePage(self)
         self.prescription_form = PrescriptionFormPage(self)
         self.prescription_view = PrescriptionViewPage(self)
+        self.coverage_form = CoverageFormPage(self)
+        self.case_forms = {kind: CaseFormPage(kind, self) for kind in ("workers_comp", "auto")}
         self.pages = QStackedWidget(self)
         for page in (
             self.list_page,
@@ -39,6 +42,8 @@ class ClientsScreen(QWidget):
             self.intake_page,
             self.prescription_form,
             self.prescription_view,
+            self.coverage_form,
+            *self.case_forms.values(),
         ):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
@@ -64,6 +69,20 @@ class ClientsScreen(QWidget):
         self.prescription_view.renew.connect(self.renew_prescription)
         self.prescription_form.saved.connect(self._prescription_saved)
         self.prescription_form.cancelled.connect(self._prescription_cancelled)
+        self._connect_coverage()
+
+    def _connect_coverage(self) -> None:
+        listed = self.summary_page.coverage
+        listed.add_coverage.connect(self.new_coverage)
+        listed.edit_coverage.connect(self.edit_coverage)
+        listed.add_case.connect(self.new_case)
+        listed.edit_case.connect(self.edit_case)
+        for page, saved in (
+            (self.coverage_form, "Coverage saved."),
+            *((form, "Case saved.") for form in self.case_forms.values()),
+        ):
+            page.saved.connect(lambda _id, p=page, text=saved: self._client_form_saved(p, text))
+            page.cancelled.connect(lambda p=page: self.open_client(p.client_id))
 
     def confirm_leave(self) -> bool:
         """True when the screen may be left (asks first about unsaved changes)."""
@@ -155,6 +174,39 @@ class ClientsScreen(QWidget):
         self._show_prescription_page(
             form, lambda: form.start_renewal(prescriptions.get_prescription(prescription_id))
         )
+
+    # --- the client's coverage and cases ---------------------------------------------------
+
+    def _show_client_form(self, page: ClientRecordPage, fill: Callable[[], None]) -> None:
+        """Fill a coverage or case form, then show it; say on the summary why if it cannot be."""
+        try:
+            fill()
+        except StorageError as error:
+            self.summary_page.show_problem(refusal("Could not open it", error))
+            return
+        self.pages.setCurrentWidget(page)
+        page.begin()
+
+    def new_coverage(self, client_id: int) -> None:
+        form = self.coverage_form
+        self._show_client_form(form, lambda: form.start_new(clients.get_client(client_id)))
+
+    def edit_coverage(self, coverage_id: int) -> None:
+        form = self.coverage_form
+        self._show_client_form(form, lambda: form.start_edit(coverage.get_coverage(coverage_id)))
+
+    def new_case(self, client_id: int, kind: str) -> None:
+        form = self.case_forms[kind]
+        self._show_client_form(form, lambda: form.start_new(clients.get_client(client_id)))
+
+    def edit_case(self, case_id: int) -> None:
+        case = cases.get_case(case_id)
+        form = self.case_forms[case.kind]
+        self._show_client_form(form, lambda: form.start_edit(case))
+
+    def _client_form_saved(self, page: ClientRecordPage, message: str) -> None:
+        self.status_message.emit(message)
+        self.open_client(page.client_id)
 
     def _prescription_saved(self, prescription_id: int) -> None:
         self.status_message.emit("Prescription saved.")
