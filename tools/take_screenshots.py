@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import catalog, db
 from frontdesk.demo import build_demo_clinic
-from frontdesk.models import Client, Physician
+from frontdesk.models import Client, InjuryCase, Payer, Physician
 from frontdesk.services import clients
 from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
@@ -210,12 +210,40 @@ def prescriptions_screens(window: MainWindow) -> None:
     print(OUT / "prescription-request.png")
 
 
+def insurers_and_coverage(window: MainWindow) -> None:
+    """The lookup (a hit and a miss), a coverage form with a warning, a workers' comp case."""
+    window.go_to("Insurers")
+    screen = window.insurers_screen
+    for typed, name in (("priorty ppo", "insurer-lookup.png"), ("aetna", "insurer-no-match.png")):
+        screen.search.setText(typed)
+        screen.refresh(best_first=True)
+        save(window, name)
+    case = InjuryCase.select().where(InjuryCase.kind == "workers_comp").first()
+    window.open_client(case.client_id)
+    clients_screen = window.clients_screen
+    clients_screen.new_coverage(case.client_id)
+    form = clients_screen.coverage_form
+    refused = Payer.get(Payer.acceptance == "not_accepted")
+    form.picker.choose(refused.id)
+    form.form.input("member_id").setText("EVG-88231")
+    save(window, "coverage-form.png")
+    form.form.dirty = False
+    clients_screen.edit_case(case.id)
+    save(window, "case-form.png")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         first_run(Path(scratch))
         with demo_window(Path(scratch)) as window:
-            for take in (clients_and_intake, prescriptions_screens, refusals, long_name):
+            for take in (
+                clients_and_intake,
+                prescriptions_screens,
+                insurers_and_coverage,
+                refusals,
+                long_name,
+            ):
                 take(window)
     return None
 
