@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -12,10 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk import icd10
+from frontdesk import formatting, icd10
 from frontdesk.icd10 import Icd10Code
 from frontdesk.models import Physician
 from frontdesk.services import physicians
+from frontdesk.services.cases import CaseRow
 from ui.forms import ValueInput
 from ui.record_picker import RecordPicker
 from ui.suggest import SuggestingLineEdit
@@ -42,6 +44,43 @@ def physician_picker(parent: QWidget | None = None) -> RecordPicker:
         add_text="New physician",
         parent=parent,
     )
+
+
+class CaseChoice(ValueInput):
+    """Which of the client's injury cases the prescription treats, if any."""
+
+    NONE = "Not for an injury case"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo)
+        self.setFocusProxy(self.combo)
+        self.combo.currentIndexChanged.connect(self.value_changed)
+        self.combo.currentIndexChanged.connect(self.editing_finished)
+        self.set_cases([])
+
+    def setAccessibleName(self, name: str) -> None:
+        self.combo.setAccessibleName(name)
+
+    def set_cases(self, rows: list[CaseRow]) -> None:
+        """Offer these cases (the client's), open ones first, as the form opens."""
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self.NONE, "")
+        for row in rows:
+            claim = f" · claim {row.claim_number}" if row.claim_number else ""
+            shown = f"{row.kind_label}{claim} · {row.date_label} {formatting.us_date(row.date)}"
+            self.combo.addItem(shown, str(row.id))
+        self.combo.blockSignals(False)
+
+    def value_text(self) -> str:
+        return self.combo.currentData() or ""
+
+    def set_value_text(self, text: str) -> None:
+        self.combo.setCurrentIndex(max(self.combo.findData(text or ""), 0))
 
 
 class CodeEntry(SuggestingLineEdit):

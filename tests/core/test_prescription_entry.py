@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from frontdesk.models import AuditEvent, Physician, Prescription, PrescriptionDiagnosis
+from frontdesk.models import (
+    AuditEvent,
+    Client,
+    InjuryCase,
+    Physician,
+    Prescription,
+    PrescriptionDiagnosis,
+)
 from frontdesk.services import prescriptions
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import RecordMissing
@@ -365,6 +372,7 @@ def test_the_rules_carry_the_visible_labels():
         "Date written",
         "Reason for medical necessity",
         "Diagnosis codes",
+        "Injury case",
         "Modality",
         "Number of treatments",
         "Frequency",
@@ -376,3 +384,14 @@ def test_the_rules_carry_the_visible_labels():
         "techniques": "Techniques",
         "body_areas": "Body areas",
     }
+
+
+def test_a_prescription_is_tied_to_one_of_the_clients_injury_cases(prescribe, patient):
+    case = InjuryCase.create(client=patient, kind="auto", date_of_injury=TODAY)
+    stranger = Client.create(first_name="Sam", last_name="Other", date_of_birth=date(1990, 1, 1))
+    elsewhere = InjuryCase.create(client=stranger, kind="auto", date_of_injury=TODAY)
+    rx = prescribe(injury_case_id=str(case.id))
+    assert rx.injury_case_id == case.id
+    assert prescriptions.form_values(rx)["injury_case_id"] == str(case.id)
+    refused = _refused(prescribe, injury_case_id=str(elsewhere.id))
+    assert "this client's own cases" in refused["Injury case"]

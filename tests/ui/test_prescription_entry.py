@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from helpers import (
+    click_button,
     find_button,
     find_input,
     focused_name,
@@ -151,3 +152,24 @@ def test_the_diagnosis_list_is_reordered_and_trimmed_by_keyboard(
     press(qtbot, Qt.Key.Key_Delete)
     texts = [codes.item(row).text().split("  ")[0] for row in range(codes.count())]
     assert texts == ["1. M54.2", "2. M54.50"]
+
+
+def test_a_prescription_names_the_injury_case_it_treats(qtbot, demo_window):
+    window = demo_window
+    treated = Prescription.select().where(Prescription.injury_case.is_null(False)).first()
+    case = treated.injury_case
+    open_client_summary(qtbot, window, treated.client)
+    rows = table_rows(window, "Client's prescriptions")
+    find_input(window, "Client's prescriptions").selectRow(
+        [row["Written"] for row in rows].index(formatting.us_date(treated.written_on))
+    )
+    click_button(qtbot, window, "Open prescription")
+    shown = form_rows(group_box(window, "The physician's order"))["Injury case"]
+    assert case.claim_number in shown
+    click_button(qtbot, window, "Edit prescription")
+    choice = find_input(window, "Injury case")
+    assert case.claim_number in choice.currentText()
+    choice.setFocus()
+    choice.setCurrentIndex(0)  # "Not for an injury case"
+    press(qtbot, Qt.Key.Key_Return)
+    assert Prescription.get_by_id(treated.id).injury_case is None

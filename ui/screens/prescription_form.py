@@ -17,16 +17,16 @@ from PySide6.QtWidgets import (
 
 from frontdesk import catalog, formatting, icd10
 from frontdesk.models import Client, Prescription
-from frontdesk.services import prescriptions
+from frontdesk.services import cases, prescriptions
 from frontdesk.services.prescriptions import CHECKLIST_LABELS, PRESCRIPTION_RULES
 from ui.dialogs.physician import PhysicianDialog
 from ui.form_page import RecordFormPage
 from ui.forms import CheckList
-from ui.prescription_inputs import DiagnosisCodesInput, physician_picker
+from ui.prescription_inputs import CaseChoice, DiagnosisCodesInput, physician_picker
 from ui.widgets import chain_tab_order
 
 RULES_BY_NAME = {rule.name: rule for rule in PRESCRIPTION_RULES}
-ORDER_FIELDS = ("physician_id", "written_on", "reason", "diagnosis_codes")
+ORDER_FIELDS = ("physician_id", "written_on", "reason", "diagnosis_codes", "injury_case_id")
 PLAN_FIELDS = ("modality", "treatments_prescribed", "frequency", "duration", "end_date")
 LABELS = {
     **{rule.name: rule.label for rule in PRESCRIPTION_RULES},
@@ -51,6 +51,7 @@ class PrescriptionFormPage(RecordFormPage):
         self.computed_end = ""  # the end date last filled in from the duration
         self.physician = physician_picker(self)
         self.diagnoses = DiagnosisCodesInput(self)
+        self.case_choice = CaseChoice(self)
         self.techniques = CheckList(
             catalog.techniques(), 3, self, label=CHECKLIST_LABELS["techniques"]
         )
@@ -73,7 +74,11 @@ class PrescriptionFormPage(RecordFormPage):
 
     def _rows(self, heading: str, names: tuple[str, ...]) -> QGroupBox:
         box = QGroupBox(heading, self)
-        widgets = {"physician_id": self.physician, "diagnosis_codes": self.diagnoses}
+        widgets = {
+            "physician_id": self.physician,
+            "diagnosis_codes": self.diagnoses,
+            "injury_case_id": self.case_choice,
+        }
         layout = self.form.form_layout((RULES_BY_NAME[name] for name in names), widgets)
         box.setLayout(layout)
         return box
@@ -107,7 +112,7 @@ class PrescriptionFormPage(RecordFormPage):
         inputs += [self.form.input(name) for name in ORDER_FIELDS[1:3]]
         inputs += [self.diagnoses.entry, self.diagnoses.codes]
         inputs += [self.diagnoses.up_button, self.diagnoses.down_button]
-        inputs += [self.diagnoses.remove_button]
+        inputs += [self.diagnoses.remove_button, self.case_choice.combo]
         inputs += [self.form.input(name) for name in PLAN_FIELDS]
         inputs += list(self.techniques.boxes.values()) + list(self.body_areas.boxes.values())
         inputs += [self.form.input("notes"), self.cancel_button, self.save_button]
@@ -141,6 +146,7 @@ class PrescriptionFormPage(RecordFormPage):
         self.opened_values = values if prescription else {}
         self.computed_end = self._end_if_computed(values)
         self._count_visits_used(prescription)
+        self.case_choice.set_cases(cases.client_cases(client.id))
         self.load(values, opened=prescription.__data__ if prescription else None)
         self._follow_plan()
 

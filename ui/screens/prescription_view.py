@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import catalog, formatting
-from frontdesk.models import Prescription
-from frontdesk.services import prescriptions
+from frontdesk.models import InjuryCase, Prescription
+from frontdesk.services import cases, prescriptions
 from frontdesk.services.prescriptions import MAX_SCAN_BYTES, ScanRefused
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.request_form import show_request_form
@@ -46,6 +46,13 @@ def _labels(keys: list[str], items: tuple[catalog.CatalogItem, ...]) -> str:
     return ", ".join(known[key].label for key in keys if key in known) or "—"
 
 
+def _case_text(case: InjuryCase | None) -> str:
+    if case is None:
+        return "—"
+    kind = dict(cases.CASE_KIND_CHOICES).get(case.kind, case.kind)
+    return f"{kind}, claim {case.claim_number}" if case.claim_number else kind
+
+
 def describe(prescription: Prescription) -> list[tuple[str, str]]:
     """The prescription's fields as label and text, in the order of the form."""
     status = prescriptions.status_of(prescription)
@@ -57,6 +64,7 @@ def describe(prescription: Prescription) -> list[tuple[str, str]]:
         ("Date written", values["written_on"]),
         ("Reason for medical necessity", prescription.reason),
         ("Diagnosis codes", "\n".join(f"{d.code}  {d.description}" for d in diagnoses)),
+        ("Injury case", _case_text(prescription.injury_case)),
         ("Modality", dict(prescriptions.MODALITY_CHOICES)[prescription.modality]),
         ("Techniques", _labels(prescription.techniques, catalog.techniques())),
         ("Body areas", _labels(prescription.body_areas, catalog.body_areas())),

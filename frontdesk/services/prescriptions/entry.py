@@ -13,7 +13,14 @@ from frontdesk import catalog, validation
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.formatting import us_date
 from frontdesk.icd10 import Icd10Code
-from frontdesk.models import Client, Physician, Prescription, PrescriptionDiagnosis, database_proxy
+from frontdesk.models import (
+    Client,
+    InjuryCase,
+    Physician,
+    Prescription,
+    PrescriptionDiagnosis,
+    database_proxy,
+)
 from frontdesk.services import audit, records
 from frontdesk.services.prescriptions.status import end_date_for, visits_used
 from frontdesk.validation import ValidationError
@@ -151,6 +158,19 @@ def _treatments(visits_already_used: int) -> Callable[[str, str], int]:
     return parse
 
 
+def _injury_case(text: str, field: str) -> int | None:
+    """The id of the injury case the prescription treats, or None (blank)."""
+    if not text.strip():
+        return None
+    try:
+        case_id = validation.integer(text, field, minimum=1)
+    except ValidationError:
+        raise ValidationError(field, "choose one of the client's cases.") from None
+    if not InjuryCase.select().where(InjuryCase.id == case_id).exists():
+        raise ValidationError(field, "this case no longer exists; choose another.")
+    return case_id
+
+
 def _modality(text: str, field: str) -> str:
     return validation.choice(text, field, dict(MODALITY_CHOICES))
 
@@ -186,6 +206,7 @@ def prescription_rules(
             show=_codes_text,
             hint="e.g. M54.50, M62.830 (primary first)",
         ),
+        FieldRule("injury_case_id", "Injury case", _injury_case, empty=None),
         FieldRule("modality", "Modality", _modality, required=True, choices=MODALITY_CHOICES),
         FieldRule(
             "treatments_prescribed",
@@ -318,7 +339,15 @@ def _quietly(name: str, raw: Mapping[str, Any]) -> Any:
 def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
     """The prescription's columns from the form's clean values."""
     frequency, duration = values["frequency"], values["duration"]
-    simple = ("physician_id", "written_on", "reason", "modality", "techniques", "body_areas")
+    simple = (
+        "physician_id",
+        "injury_case_id",
+        "written_on",
+        "reason",
+        "modality",
+        "techniques",
+        "body_areas",
+    )
     return {
         **{name: values[name] for name in simple},
         "treatments_prescribed": values["treatments_prescribed"],
@@ -354,6 +383,13 @@ def _write_diagnoses(prescription: Prescription, codes: Iterable[Icd10Code]) -> 
         )
 
 
+def _check_case_is_the_clients(case_id: int | None, client_id: int) -> None:
+    if case_id is not None and InjuryCase.get_by_id(case_id).client_id != client_id:
+        raise validation.ValidationErrors(
+            [ValidationError("Injury case", "choose one of this client's own cases.")]
+        )
+
+
 def save_prescription(
     raw: Mapping[str, Any],
     client_id: int,
@@ -374,6 +410,7 @@ def save_prescription(
     client = records.get_record(Client, client_id, "client")
     used = 0 if prescription_id is None else visits_used([prescription_id]).get(prescription_id, 0)
     values = validate_prescription(raw, client.date_of_birth, today=today, visits_already_used=used)
+    _check_case_is_the_clients(values["injury_case_id"], client_id)
     columns, codes = _columns(values), values["diagnosis_codes"]
     with database_proxy.atomic():
         if prescription_id is None:
@@ -423,6 +460,7 @@ def form_values(prescription: Prescription) -> dict[str, Any]:
     """The prescription as a person would type it in the form (to open it for editing)."""
     stored = {
         "physician_id": prescription.physician_id,
+        "injury_case_id": prescription.injury_case_id,
         "written_on": prescription.written_on,
         "reason": prescription.reason,
         "diagnosis_codes": [d.code for d in diagnoses_of(prescription)],
