@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from frontdesk.catalog import CatalogItem
 from frontdesk.resources import resource_path
+from ui.flow_layout import FlowLayout
 
 SEVERITY_ROLE = {"contraindication": "contraindication", "caution": "warning"}
 
@@ -78,6 +79,21 @@ def button(text: str, icon_name: str = "", primary: bool = False, parent=None) -
         push.setDefault(True)
     push.setAutoDefault(True)  # Enter presses the button that has the focus
     return push
+
+
+def button_bar(
+    parent: QWidget, specs: tuple[tuple[str, str], ...], primary: str = ""
+) -> tuple[dict[str, QPushButton], FlowLayout]:
+    """Buttons (text, icon name) in a row that wraps when narrow; `primary` names the main one."""
+    buttons = {
+        text: button(text, icon_name, primary=text == primary, parent=parent)
+        for text, icon_name in specs
+    }
+    row = FlowLayout()
+    for push in buttons.values():
+        row.addWidget(push)
+    chain_tab_order(buttons.values())
+    return buttons, row
 
 
 def title(text: str, parent: QWidget | None = None) -> QLabel:

@@ -142,7 +142,7 @@ def save_case(
     since `version` (RecordChanged), or if it or the client was deleted (RecordMissing).
     A case keeps its kind (ValueError).
     """
-    parts.check_can_save(case_id, version, "case")
+    records.check_can_save(case_id, version, "case")
     client = parts.get_client(client_id)
     keep = get_case(case_id).carrier_id if case_id is not None else None
     values = validate_case(raw, kind, client.date_of_birth, keep_carrier_id=keep, today=today)

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from frontdesk import formatting, validation
 from frontdesk.fieldrules import FieldRule, refused, using
-from frontdesk.models import BaseModel, Client, database_proxy
-from frontdesk.services import audit, records
+from frontdesk.models import BaseModel, Client
+from frontdesk.services import records
 from frontdesk.validation import ErrorCollector
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -83,12 +83,6 @@ def form_texts(rules: Iterable[FieldRule], record: BaseModel) -> dict[str, str]:
     return {rule.name: rule.as_text(getattr(record, rule.name)) for rule in rules}
 
 
-def check_can_save(record_id: int | None, version: int | None, noun: str) -> None:
-    """An update names the version the screen opened (to refuse saving over newer changes)."""
-    if record_id is not None and version is None:
-        raise ValueError(f"updating a {noun} needs the version that was opened")
-
-
 def get_client(client_id: int) -> Client:
     return records.get_record(Client, client_id, "client")
 
@@ -109,18 +103,24 @@ def save_for_client(
     `fixed` holds what a new record is created with and an update may not change (a case's
     kind). Raises RecordChanged or RecordMissing, and ValueError for a record of another client.
     """
-    entity = model._meta.table_name
-    with database_proxy.atomic():
-        if record_id is None:
-            record = model.create(client=client_id, **(fixed or {}), **values)
-            audit.record("create", entity, record.id, actor)
-            return record
-        current = records.get_record(model, record_id, noun)
+    fixed = dict(fixed or {})
+
+    def refuse_another_clients(current: Record | None) -> None:
+        if current is None:
+            return
         if current.client_id != client_id:
             raise ValueError(f"this {noun} belongs to another client")
-        for name, value in (fixed or {}).items():
+        for name, value in fixed.items():
             if getattr(current, name) != value:
                 raise ValueError(f"this {noun}'s {name} cannot change")
-        return records.update_record(
-            model, record_id, version, values, entity=entity, noun=noun, actor=actor
-        )
+
+    return records.save_record(
+        model,
+        record_id,
+        version,
+        values,
+        noun=noun,
+        actor=actor,
+        before=refuse_another_clients,
+        create_with={"client": client_id, **fixed},
+    )

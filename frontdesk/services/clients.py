@@ -161,8 +161,7 @@ def save_client(
     (PossibleDuplicate), if the client was saved elsewhere since `version`
     (RecordChanged) or deleted (RecordMissing). Saving no change writes nothing.
     """
-    if client_id is not None and version is None:
-        raise ValueError("updating a client needs the version that was opened")
+    records.check_can_save(client_id, version, "client")
     values = validate_client(raw)
     if not allow_duplicate:
         twins = find_duplicates(
@@ -170,14 +169,7 @@ def save_client(
         )
         if twins:
             raise PossibleDuplicate(twins[0])
-    with database_proxy.atomic():
-        if client_id is None:
-            client = Client.create(**values)
-            audit.record("create", "client", client.id, actor)
-            return client
-        return records.update_record(
-            Client, client_id, version, values, entity="client", noun="client", actor=actor
-        )
+    return records.save_record(Client, client_id, version, values, noun="client", actor=actor)
 
 
 def changed_field_labels(opened: Mapping[str, Any], current: Client) -> list[str]:

@@ -239,7 +239,7 @@ def save_coverage(
     elsewhere since `version` (RecordChanged), or if it or the client was deleted
     (RecordMissing). Warnings (`coverage_warnings`) never stop a save.
     """
-    parts.check_can_save(coverage_id, version, "coverage")
+    records.check_can_save(coverage_id, version, "coverage")
     parts.get_client(client_id)
     keep = get_coverage(coverage_id).payer_id if coverage_id is not None else None
     values = validate_coverage(raw, keep_payer_id=keep)

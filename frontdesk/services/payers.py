@@ -311,20 +311,16 @@ def save_payer(
     name (DuplicatePayer, also a ValidationError on Name), if the payer was saved elsewhere
     since `version` (RecordChanged) or deleted (RecordMissing).
     """
-    if payer_id is not None and version is None:
-        raise ValueError("updating a payer needs the version that was opened")
     values = validate_payer(raw)
-    with database_proxy.atomic():
+
+    def refuse_twin(_current: Payer | None) -> None:
         twin = _same_name(values["name"], payer_id)
         if twin is not None:
             raise DuplicatePayer(twin)
-        if payer_id is None:
-            payer = Payer.create(**values)
-            audit.record("create", "payer", payer.id, actor)
-        else:
-            payer = records.update_record(
-                Payer, payer_id, version, values, entity="payer", noun="payer", actor=actor
-            )
+
+    payer = records.save_record(
+        Payer, payer_id, version, values, noun="payer", actor=actor, before=refuse_twin
+    )
     _index.forget()
     return payer
 

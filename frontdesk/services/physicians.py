@@ -10,8 +10,8 @@ from typing import Any
 
 from frontdesk import formatting, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
-from frontdesk.models import Physician, database_proxy
-from frontdesk.services import audit, records
+from frontdesk.models import Physician
+from frontdesk.services import records
 from frontdesk.textsearch import word_starts
 
 SEARCH_LIMIT = 50
@@ -76,26 +76,22 @@ def save_physician(
     same NPI (DuplicateNpi, carrying that physician), if the physician was saved elsewhere
     since `version` (RecordChanged) or deleted (RecordMissing).
     """
-    if physician_id is not None and version is None:
-        raise ValueError("updating a physician needs the version that was opened")
     values = validate_physician(raw)
-    with database_proxy.atomic():
+
+    def refuse_twin(_current: Physician | None) -> None:
         twin = find_by_npi(values["npi"], physician_id)
         if twin is not None:
             raise DuplicateNpi(twin)
-        if physician_id is None:
-            physician = Physician.create(**values)
-            audit.record("create", "physician", physician.id, actor)
-            return physician
-        return records.update_record(
-            Physician,
-            physician_id,
-            version,
-            values,
-            entity="physician",
-            noun="physician",
-            actor=actor,
-        )
+
+    return records.save_record(
+        Physician,
+        physician_id,
+        version,
+        values,
+        noun="physician",
+        actor=actor,
+        before=refuse_twin,
+    )
 
 
 def get_physician(physician_id: int) -> Physician:

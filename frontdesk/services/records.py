@@ -8,10 +8,10 @@ nothing writes nothing and leaves no audit event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from frontdesk.models import BaseModel
+from frontdesk.models import BaseModel, database_proxy
 from frontdesk.services import audit
 from frontdesk.storage_errors import RecordMissing
 
@@ -65,6 +65,44 @@ def update_record(
         raise RecordChanged(noun, get_record(model, record_id, noun))
     audit.record("update", entity, record.id, actor, detail="fields: " + ", ".join(changed))
     return record
+
+
+def check_can_save(record_id: int | None, version: int | None, noun: str) -> None:
+    """An update names the version the screen opened (to refuse saving over newer changes)."""
+    if record_id is not None and version is None:
+        raise ValueError(f"updating a {noun} needs the version that was opened")
+
+
+def save_record(
+    model: type[Record],
+    record_id: int | None,
+    version: int | None,
+    values: Mapping[str, Any],
+    *,
+    noun: str,
+    actor: str = "",
+    before: Callable[[Record | None], None] | None = None,
+    create_with: Mapping[str, Any] | None = None,
+) -> Record:
+    """Create a record, or update the one opened at `version`, with its audit event.
+
+    One transaction: `before(current)` runs first (current is None for a new record) and
+    raises to refuse (a twin, another client's record); a new record is created with
+    `create_with` as well as `values`. Raises RecordChanged or RecordMissing.
+    """
+    check_can_save(record_id, version, noun)
+    entity = model._meta.table_name
+    with database_proxy.atomic():
+        current = None if record_id is None else get_record(model, record_id, noun)
+        if before is not None:
+            before(current)
+        if current is None:
+            record = model.create(**(create_with or {}), **values)
+            audit.record("create", entity, record.id, actor)
+            return record
+        return update_record(
+            model, record_id, version, values, entity=entity, noun=noun, actor=actor
+        )
 
 
 def changed_fields(before: Mapping[str, Any], after: BaseModel, names: list[str]) -> list[str]:

@@ -10,9 +10,8 @@ from frontdesk import formatting
 from frontdesk.services import cases, coverage, payers
 from frontdesk.services.cases import CaseRow
 from frontdesk.services.coverage import CoverageRow
-from ui.flow_layout import FlowLayout
 from ui.tables import ACCEPTANCE_COLOURS, MUTED_COLOUR, Column, RecordTableModel, record_table
-from ui.widgets import button
+from ui.widgets import button_bar
 
 ROW_HEIGHT = 30
 
@@ -72,25 +71,22 @@ class ClientCoverage(QGroupBox):
         self.case_table = record_table("Client's injury cases", self.case_model, self)
         self.no_coverage = QLabel("No coverage on file (self-pay).", self)
         self.no_cases = QLabel("No workers' compensation or auto accident case.", self)
-        self.buttons = {
-            text: button(text, icon_name, parent=self)
-            for text, icon_name in (
+        self.buttons, self.actions = button_bar(
+            self,
+            (
                 ("Add coverage", "add"),
                 ("Edit coverage", ""),
                 ("Add workers' comp case", "add"),
                 ("Add auto case", "add"),
                 ("Edit case", ""),
-            )
-        }
+            ),
+        )
         self._lay_out()
         self._connect()
 
     def _lay_out(self) -> None:
-        actions = FlowLayout()
-        for push in self.buttons.values():
-            actions.addWidget(push)
         layout = QVBoxLayout(self)
-        layout.addLayout(actions)
+        layout.addLayout(self.actions)
         for widget in (self.coverage_table, self.no_coverage, self.case_table, self.no_cases):
             layout.addWidget(widget)
 

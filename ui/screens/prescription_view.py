@@ -24,9 +24,8 @@ from frontdesk.services.prescriptions import MAX_SCAN_BYTES, ScanRefused
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
-from ui.flow_layout import FlowLayout
 from ui.prescription_table import STATE_LABELS
-from ui.widgets import button, chain_tab_order, chip, confirm, title
+from ui.widgets import button_bar, chip, confirm, title
 
 if TYPE_CHECKING:
     from ui.scan_view import ScanView
@@ -97,25 +96,22 @@ class PrescriptionViewPage(QWidget):
         self.message.hide()
         self.scan_box = QGroupBox("Scanned copy", self)
         self._scan_view: ScanView | None = None
-        self.buttons = {
-            text: button(text, icon_name, primary=text == "Edit prescription", parent=self)
-            for text, icon_name in (
+        self.buttons, self.actions = button_bar(
+            self,
+            (
                 ("Back to client", "back"),
                 ("Print request", "print"),
                 ("Attach scan", "add"),
                 ("Remove scan", ""),
                 ("Renew prescription", ""),
                 ("Edit prescription", ""),
-            )
-        }
+            ),
+            primary="Edit prescription",
+        )
         self._lay_out()
         self._connect()
 
     def _lay_out(self) -> None:
-        actions = FlowLayout()
-        for push in self.buttons.values():
-            actions.addWidget(push)
-        chain_tab_order(self.buttons.values())
         order = QGroupBox("The physician's order", self)
         column = QVBoxLayout(order)
         column.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignLeft)
@@ -128,7 +124,7 @@ class PrescriptionViewPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
-        layout.addLayout(actions)
+        layout.addLayout(self.actions)
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
 
