@@ -100,6 +100,12 @@ class RecordFormPage(QWidget):
         self.form.load(values)
         self.show_summary("")
 
+    def load_record(self, record: BaseModel) -> None:
+        """Open a stored record for editing: its stored values, each shown as a person types it."""
+        self.record_id = record.id
+        stored = {name: getattr(record, name) for name in self.form.editors}
+        self.load(stored, opened=record.__data__)
+
     @property
     def has_unsaved_changes(self) -> bool:
         return self.form.dirty

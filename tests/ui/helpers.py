@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.models import Client
+from frontdesk.models import BaseModel, Client
 from frontdesk.services import clients
 from ui.dialogs.form_dialog import FormDialog
 
@@ -443,3 +443,65 @@ def working_in_dialog(qtbot, work: Callable[[QDialog], None]) -> Iterator[None]:
     if QApplication.activeWindow() is None:  # a desktop hands activation back; offscreen not
         owner.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+
+
+# --- a client's coverage and cases ----------------------------------------------------------
+
+
+def demo_client_without(records: type[BaseModel]) -> Client:
+    """The first active demo client (by name) with no record of a kind (Coverage, InjuryCase)."""
+    having = records.select(records.client)
+    client = (
+        Client.select()
+        .where((Client.archived == False) & Client.id.not_in(having))  # noqa: E712
+        .order_by(Client.last_name, Client.first_name)
+        .first()
+    )
+    assert client is not None, f"every demo client has a {records.__name__}"
+    return client
+
+
+def start_client_form(qtbot, window: QWidget, client: Client, button_text: str) -> None:
+    """Open the client's summary, then Space on `button_text` (e.g. "Add coverage")."""
+    open_client_summary(qtbot, window, client)
+    find_button(window, button_text).setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+
+
+def tab_to(qtbot, name: str, limit: int = 40) -> None:
+    """Press Tab until the input named `name` has the keyboard focus."""
+    for _ in range(limit):
+        if focused_name() == name:
+            return
+        press(qtbot, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def key_in(qtbot, name: str, text: str) -> None:
+    """Tab to the input named `name` and type `text` over what it holds (a list: pick by typing)."""
+    tab_to(qtbot, name)
+    if not isinstance(QApplication.focusWidget(), QComboBox):
+        press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        press(qtbot, Qt.Key.Key_Backspace)
+    type_text(qtbot, text)
+
+
+def suggestions_for(qtbot, typed: str) -> list[str]:
+    """Type into the focused suggesting box; the suggestions it then offers (none: [])."""
+    box = QApplication.focusWidget()
+    type_text(qtbot, typed)
+    qtbot.waitUntil(lambda: not box.timer.isActive())
+    popup = box.completer_.popup()
+    if not popup.isVisible():
+        return []
+    return [popup.model().index(row, 0).data() for row in range(popup.model().rowCount())]
+
+
+def pick_suggestion(qtbot, typed: str) -> None:
+    """Type into the focused suggesting box; take the first suggestion with Down, Enter."""
+    box = QApplication.focusWidget()
+    type_text(qtbot, typed)
+    popup = box.completer_.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)

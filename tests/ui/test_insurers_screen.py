@@ -108,3 +108,20 @@ def test_bad_input_in_the_insurer_form_is_refused_and_nothing_saved(qtbot, windo
         click_button(qtbot, window, "Edit insurer")
     assert Payer.select().count() == count
     assert Payer.select().where(Payer.name == "HMSA").exists()
+
+
+def test_editing_an_insurer_shows_its_aliases_as_typed_and_keeps_them(qtbot, window):
+    look_up(qtbot, window, "HMSA")
+    before = Payer.get(Payer.name == "HMSA")
+
+    def change_the_phone(dialog: FormDialog) -> None:
+        assert find_input(dialog, "Also known as").text() == ", ".join(before.aliases)
+        assert find_input(dialog, "Plan types").text() == ", ".join(before.plan_types)
+        fill(qtbot, dialog, "Phone", "808 555 0147")
+        press(qtbot, Qt.Key.Key_Return)
+
+    with working_in_dialog(qtbot, change_the_phone):
+        click_button(qtbot, window, "Edit insurer")
+    after = Payer.get(Payer.name == "HMSA")
+    assert (after.aliases, after.plan_types) == (before.aliases, before.plan_types)
+    assert after.phone == "+18085550147"

@@ -26,9 +26,8 @@ class PayerPage(RecordFormPage):
         self.load({"name": name.strip()})
 
     def start_edit(self, payer: Payer) -> None:
-        self.record_id = payer.id
         self.heading.setText(f"Edit insurer: {payer.name}")
-        self.load(payers.payer_form_values(payer), opened=payer.__data__)
+        self.load_record(payer)
         self.opened_values = payers.payer_form_values(payer)
 
     def changed_labels(self, current: Payer) -> list[str]:

@@ -34,9 +34,8 @@ class PhysicianPage(RecordFormPage):
             self.load({"first_name": " ".join(words[:-1]), "last_name": " ".join(words[-1:])})
 
     def start_edit(self, physician: Physician) -> None:
-        self.record_id = physician.id
         self.heading.setText(f"Edit physician: {physician.display_name}")
-        self.load(physicians.form_values(physician), opened=physician.__data__)
+        self.load_record(physician)
 
     def changed_labels(self, current: Physician) -> list[str]:
         return [

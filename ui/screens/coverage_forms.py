@@ -95,11 +95,11 @@ class ClientRecordPage(RecordFormPage):
         self._follow_warnings()
 
     def start_edit(self, record: Any) -> None:
-        self.client_id, self.record_id = record.client_id, record.id
+        self.client_id = record.client_id
         self._use_rules(record)
         self.heading.setText(f"Edit {self.noun}: {record.client.display_name}")
         self.opened_values = self.form_values_of(record)
-        self.load(self.opened_values, opened=record.__data__)
+        self.load_record(record)
         self._follow_warnings()
 
     def begin(self) -> None:
