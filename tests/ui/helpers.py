@@ -468,7 +468,7 @@ def start_client_form(qtbot, window: QWidget, client: Client, button_text: str) 
     press(qtbot, Qt.Key.Key_Space)
 
 
-def tab_to(qtbot, name: str, limit: int = 40) -> None:
+def tab_to(qtbot, name: str, limit: int = 60) -> None:
     """Press Tab until the input named `name` has the keyboard focus."""
     for _ in range(limit):
         if focused_name() == name:

@@ -13,13 +13,14 @@ from helpers import (
     form_rows,
     group_box,
     open_client_summary,
+    pick_suggestion,
     press,
+    tab_to,
     table_rows,
     type_text,
     visible_texts,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from frontdesk import formatting
 from frontdesk.models import Client, Prescription
@@ -39,25 +40,6 @@ def wellness_client(demo_window) -> Client:
         .order_by(Client.last_name)
         .first()
     )
-
-
-def pick_suggestion(qtbot, typed: str) -> None:
-    """Type into the focused box, wait for the suggestions, take the first with Down, Enter."""
-    box = QApplication.focusWidget()
-    type_text(qtbot, typed)
-    popup = box.completer_.popup()
-    qtbot.waitUntil(popup.isVisible)
-    qtbot.keyClick(popup, Qt.Key.Key_Down)
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
-
-
-def tab_to(qtbot, name: str, limit: int = 60) -> None:
-    """Press Tab until the field named `name` has the keyboard focus."""
-    for _ in range(limit):
-        if focused_name() == name:
-            return
-        press(qtbot, TAB)
-    raise AssertionError(f"Tab never reached {name!r}")
 
 
 def test_the_seed_example_is_entered_by_keyboard_and_shown_everywhere(
