@@ -304,10 +304,15 @@ def _skip_ids_the_audit_trail_used(database: SqliteDatabase, table: str) -> None
     _raise_sequence(database, table, used)
 
 
+def _existing_models(database: SqliteDatabase) -> list[type[models.Model]]:
+    """The models whose table the file already has (a later migration creates the others)."""
+    return [m for m in models.ALL_MODELS if database.table_exists(m._meta.table_name)]
+
+
 def _v2_versions_and_lasting_ids(database: SqliteDatabase) -> None:
-    for model in models.ALL_MODELS:
+    for model in _existing_models(database):
         _rebuild_table(database, model)
-    for model in models.ALL_MODELS:
+    for model in _existing_models(database):
         _skip_ids_the_audit_trail_used(database, model._meta.table_name)
 
 
@@ -348,6 +353,19 @@ def _v4_coverage_and_case_details(database: SqliteDatabase) -> None:
     seed.seed_payers()
 
 
+def _v5_visits_notes_and_ledger(database: SqliteDatabase) -> None:
+    """Visits: wellness flag and reason, late-cancel fee, cancel reason. Service lines: a
+    discount's reason, medical or not. Payments: voids and refunds as entries of their own.
+    Payers: unit rounding and a discount program's rate. Prices change from a date on.
+
+    Existing rows get the defaults: medical lines, payments of kind "payment", the 8-minute
+    rule; every code keeps its price for past and future days until the owner changes it.
+    """
+    for model in (models.Payer, models.Visit, models.ServiceLine, models.Payment):
+        _rebuild_table(database, model)
+    database.create_tables([models.ServicePrice], safe=True)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -374,6 +392,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "coverage and injury case details; prescriptions linked to a case",
         _v4_coverage_and_case_details,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        5,
+        "visits, treatment notes and payments: fees, discounts, voids, refunds, price history",
+        _v5_visits_notes_and_ledger,
         rebuilds_tables=True,
     ),
 )

@@ -214,6 +214,8 @@ class Payer(BaseModel):
     payer_id = CharField(default="")
     notes = TextField(default="")
     active = BooleanField(default=True)
+    unit_rounding = CharField(default="cms", constraints=[SQL("DEFAULT 'cms'")])  # fees.ROUNDING
+    discount_percent = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # programs' rate
 
 
 class Coverage(BaseModel):
@@ -329,6 +331,17 @@ class ServiceCode(BaseModel):
     active = BooleanField(default=True)
 
 
+class ServicePrice(BaseModel):
+    """A code's price from a day on; before its first change a code costs its `price_cents`."""
+
+    service_code = ForeignKeyField(ServiceCode, backref="prices", on_delete="CASCADE")
+    effective_on = DateField()
+    price_cents = IntegerField()
+
+    class Meta:
+        indexes = ((("service_code", "effective_on"), True),)
+
+
 class Visit(BaseModel):
     client = ForeignKeyField(Client, backref="visits", on_delete="RESTRICT")
     therapist = ForeignKeyField(Therapist, backref="visits", on_delete="RESTRICT")
@@ -348,6 +361,10 @@ class Visit(BaseModel):
     pain_after = IntegerField(null=True)
     signed_at = DateTimeField(null=True)
     signed_by = ForeignKeyField(Therapist, null=True, backref="signed_visits", on_delete="RESTRICT")
+    wellness = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])  # recorded non-medical
+    wellness_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
+    fee_cents = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # late-cancel / no-show
+    status_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])  # why cancelled
 
 
 class VisitAddendum(BaseModel):
@@ -363,6 +380,8 @@ class ServiceLine(BaseModel):
     charge_cents = IntegerField()  # units x unit price at the time of service
     discount_cents = IntegerField(default=0)
     diagnosis_pointers = CharField(default="")  # e.g. "1,2": positions on the prescription
+    discount_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
+    medical = BooleanField(default=True, constraints=[SQL("DEFAULT 1")])
 
 
 class Payment(BaseModel):
@@ -370,10 +389,15 @@ class Payment(BaseModel):
     received_on = DateField()
     amount_cents = IntegerField()  # for services; the gratuity is apart
     gratuity_cents = IntegerField(default=0)
-    method = CharField()  # cash / check / card / hsa_fsa_card / payer / discount_program
+    method = CharField()  # ledger.METHODS (older rows: card / payer)
     reference = CharField(default="")  # check number, last 4 digits, claim number
     payer = ForeignKeyField(Payer, null=True, backref="payments", on_delete="RESTRICT")
     notes = TextField(default="")
+    kind = CharField(default="payment", constraints=[SQL("DEFAULT 'payment'")])  # ledger.KINDS
+    reverses = ForeignKeyField(
+        "self", null=True, backref="reversals", on_delete="RESTRICT"
+    )  # the payment a void or refund entry is about
+    reason = TextField(default="", constraints=[SQL("DEFAULT ''")])  # why voided or refunded
 
 
 class PaymentAllocation(BaseModel):
@@ -420,6 +444,7 @@ ALL_MODELS: list[type[Model]] = [
     Coverage,
     InjuryCase,
     ServiceCode,
+    ServicePrice,
     Visit,
     VisitAddendum,
     ServiceLine,
