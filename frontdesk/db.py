@@ -188,7 +188,7 @@ class ClinicDatabase(SqliteDatabase):
         try:
             self._state.conn.execute(f"PRAGMA wal_checkpoint({mode})")
         except sqlite3.Error:
-            log.warning("the write-ahead log could not be checkpointed yet")
+            log.debug("the write-ahead log could not be checkpointed yet; the next save will")
 
     def close(self) -> bool:
         if not self.is_closed() and self.identity == _file_identity(self.path):

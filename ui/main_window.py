@@ -22,6 +22,7 @@ from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
 from ui.screens.insurers import InsurersScreen
 from ui.screens.prescriptions import PrescriptionsScreen
+from ui.screens.visits import VisitsScreen
 from ui.widgets import icon
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -40,12 +41,14 @@ class MainWindow(QMainWindow):
         self.clients_screen = ClientsScreen(self)
         self.prescriptions_screen = PrescriptionsScreen(self)
         self.insurers_screen = InsurersScreen(self)
+        self.visits_screen = VisitsScreen(self)
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
         self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
         self.add_screen("Insurers", "insurers", self.insurers_screen)
+        self.add_screen("Visits", "visits", self.visits_screen)
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)

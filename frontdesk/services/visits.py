@@ -319,6 +319,7 @@ class DaySheetRow:
     therapist: str
     minutes: int
     prescription_state: str  # the prescription's state that day, or why the visit has none
+    prescription_key: str  # active / ending_soon / used_up / expired / ... / wellness / none
     payer: str  # in a word or two; "Self-pay" without coverage
     status: str
     status_label: str
@@ -345,18 +346,20 @@ def day_sheet(day: date) -> list[DaySheetRow]:
     ]
 
 
-def _prescription_states(visits: list[Visit], day: date) -> dict[int, str]:
+def _prescription_states(visits: list[Visit], day: date) -> dict[int, tuple[str, str]]:
     rx_ids = {v.prescription_id for v in visits if v.prescription_id is not None}
     found = statuses(list(Prescription.select().where(Prescription.id.in_(rx_ids))), day)
-    return {v.id: _state_text(v, found) for v in visits}
+    return {v.id: _state_of(v, found) for v in visits}
 
 
-def _state_text(visit: Visit, found: dict[int, Any]) -> str:
+def _state_of(visit: Visit, found: dict[int, Any]) -> tuple[str, str]:
+    """The state's key and the text the day sheet shows for it."""
     if visit.wellness:
-        return "Wellness (non-medical)"
+        return "wellness", "Wellness (non-medical)"
     if visit.prescription_id is None:
-        return "No prescription"
-    return found[visit.prescription_id].label
+        return "none", "No prescription"
+    status = found[visit.prescription_id]
+    return status.state, status.label
 
 
 def _payer_names(visits: list[Visit]) -> dict[int, str]:
@@ -366,7 +369,7 @@ def _payer_names(visits: list[Visit]) -> dict[int, str]:
     return {v.id: names[v.coverage_id] for v in visits if v.coverage_id in names}
 
 
-def _sheet_row(visit: Visit, state: str, payer: str, owed: int) -> DaySheetRow:
+def _sheet_row(visit: Visit, state: tuple[str, str], payer: str, owed: int) -> DaySheetRow:
     return DaySheetRow(
         visit_id=visit.id,
         version=visit.version,
@@ -376,7 +379,8 @@ def _sheet_row(visit: Visit, state: str, payer: str, owed: int) -> DaySheetRow:
         client=visit.client.display_name,
         therapist=visit.therapist.display_name,
         minutes=visit.minutes,
-        prescription_state=state,
+        prescription_key=state[0],
+        prescription_state=state[1],
         payer=payer,
         status=visit.status,
         status_label=STATUS_LABELS.get(visit.status, visit.status),
