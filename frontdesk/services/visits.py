@@ -171,22 +171,27 @@ def book_visit(
     prescription_id: Pick = DEFAULT,
     case_id: Pick = DEFAULT,
     coverage_id: Pick = DEFAULT,
+    wellness_reason: str = "",
     actor: str = "",
 ) -> Booking:
     """Book a visit; by default under the client's prescription for the day, with the
     prescription's injury case and the client's primary coverage in effect that day.
 
+    With `wellness_reason`, the visit is wellness (non-medical) care from the start: no
+    prescription or case, never counted, never printed as medical, and no warnings.
     Refused: DoubleBooking when the therapist is busy then, VisitRefused for an inactive
-    therapist or another client's record, ValidationError for the minutes, RecordMissing.
+    therapist or another client's record, ValidationError for the minutes or the reason,
+    RecordMissing.
     """
     _minutes(minutes)
+    wellness = _wellness(wellness_reason)
     day = starts_at.date()
     with database_proxy.atomic():
         records.get_record(Client, client_id, "client")
         therapist = records.get_record(Therapist, therapist_id, "therapist")
         if not therapist.active:
             raise VisitRefused(f"{therapist.display_name} is no longer active; choose another.")
-        links = _links(client_id, day, prescription_id, case_id, coverage_id)
+        links = _links(client_id, day, prescription_id, case_id, coverage_id) | wellness
         _refuse_double_booking(therapist, starts_at, minutes)
         values = {"starts_at": starts_at.replace(microsecond=0), "minutes": minutes, **links}
         visit = records.save_record(
@@ -198,10 +203,25 @@ def book_visit(
             actor=actor,
             create_with={"client": client_id, "therapist": therapist.id},
         )
+        if wellness:
+            return Booking(visit, [])
         check = check_visit(
             client_id, day, prescription_id=links["prescription"], visit_id=visit.id
         )
     return Booking(visit, check.warnings)
+
+
+def _wellness(reason: str) -> dict[str, Any]:
+    """The columns of a visit booked as wellness care (none when no reason is given)."""
+    if not reason.strip():
+        return {}
+    why = validation.required_text(reason, "Reason for wellness care", max_length=500)
+    return {"wellness": True, "wellness_reason": why, "prescription": None, "injury_case": None}
+
+
+def booking_warnings(client_id: int, starts_at: datetime) -> list[VisitWarning]:
+    """Why a visit then could not count as medical care (empty: it can be booked as is)."""
+    return check_visit(client_id, starts_at.date()).warnings
 
 
 # --- changes of status ------------------------------------------------------------------------

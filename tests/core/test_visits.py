@@ -151,3 +151,19 @@ def test_another_clients_prescription_is_refused(prescribe, patient, therapist, 
     other = Client.create(first_name="Bo", last_name="Lee", date_of_birth=date(1990, 1, 1))
     with pytest.raises(visits.VisitRefused, match="another client"):
         visits.book_visit(other.id, therapist.id, at(10), 60, prescription_id=rx.id)
+
+
+def test_a_visit_booked_as_wellness_never_counts_and_carries_its_reason(
+    prescribe, patient, therapist
+):
+    rx = prescribe(treatments_prescribed="1")
+    visits.book_visit(patient.id, therapist.id, at(9), 60)
+    assert [w.kind for w in visits.booking_warnings(patient.id, at(11))] == ["used_up"]
+    booking = visits.book_visit(
+        patient.id, therapist.id, at(11), 60, wellness_reason="Prescription used up"
+    )
+    assert booking.warnings == []
+    stored = Visit.get_by_id(booking.visit.id)
+    assert (stored.wellness, stored.prescription_id, stored.injury_case_id) == (True, None, None)
+    assert stored.wellness_reason == "Prescription used up"
+    assert prescriptions.status_of(rx, DAY).visits_used == 1

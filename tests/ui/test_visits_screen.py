@@ -13,13 +13,15 @@ from helpers import (
     click,
     click_button,
     find_input,
+    focused_name,
     pick_suggestion,
     press,
     table_rows,
+    type_text,
     visible_texts,
 )
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from frontdesk import formatting
 from frontdesk.models import Visit
@@ -56,10 +58,7 @@ def shown_day(window) -> date:
 
 @contextmanager
 def booking_dialog(qtbot, work: Callable[[BookVisitDialog], None]) -> Iterator[dict]:
-    """Do `work` in the "Book visit" window; then OK the warnings box, if one opens.
-
-    Yields what happened: "dialog" (the window) and "warnings" (the box's text).
-    """
+    """Do `work` in the "Book visit" window; yields {"dialog": the window} once it opened."""
     seen: dict = {}
 
     def act() -> None:
@@ -75,9 +74,6 @@ def booking_dialog(qtbot, work: Callable[[BookVisitDialog], None]) -> Iterator[d
             finally:
                 if box.isVisible() and not seen.get("kept_open"):
                     box.reject()
-        elif isinstance(box, QMessageBox) and "warnings" not in seen:
-            seen["warnings"] = box.text()
-            box.button(QMessageBox.StandardButton.Ok).click()
 
     timer = QTimer()
     timer.setInterval(10)
@@ -102,15 +98,29 @@ def fill_booking(qtbot, dialog: BookVisitDialog, last_name: str) -> None:
     qtbot.waitUntil(lambda: dialog.client.record_id is not None)
 
 
-def book(qtbot, window, last_name: str, refused: list[str] | None = None) -> dict:
+def book(
+    qtbot,
+    window,
+    last_name: str,
+    refused: list[str] | None = None,
+    wellness: str = "Wellness massage",
+) -> dict:
     """Click "Book visit", pick the client, click "Book visit" in the window.
 
-    With `refused`, the window's red message is appended to it and the window cancelled.
+    When the window says the visit cannot count as medical, its warnings are kept in
+    "warnings" and the visit is booked as wellness care for the reason `wellness`. With
+    `refused`, the window's red message is appended to it and the window cancelled.
     """
 
     def work(dialog: BookVisitDialog) -> None:
         fill_booking(qtbot, dialog, last_name)
         click_button(qtbot, dialog, "Book visit")
+        warnings = dialog.warnings
+        if dialog.isVisible() and warnings.isVisible():
+            seen["warnings"] = warnings.text()
+            assert focused_name() == "Reason for wellness care"
+            type_text(qtbot, wellness)
+            click_button(qtbot, dialog, "Book visit")
         if refused is not None:
             assert dialog.isVisible()
             error = find_input(dialog, "Booking error")
@@ -134,10 +144,12 @@ def test_booking_puts_the_visit_on_the_sheet_and_in_the_database(qtbot, screen):
     client = add_client()
     click_button(qtbot, screen, "Next day")
     assert shown_day(screen) == TOMORROW
-    seen = book(qtbot, screen, client.last_name)
-    assert "prescription" in seen["warnings"].lower()  # she has none on file
+    seen = book(qtbot, screen, client.last_name, wellness="No prescription; relaxation massage")
+    assert "cannot count as medical care" in seen["warnings"]  # she has no prescription
     [row] = rows(screen)
     visit = Visit.get(Visit.client == client)
+    assert (visit.wellness, visit.wellness_reason) == (True, "No prescription; relaxation massage")
+    assert row["Prescription"] == "Wellness (non-medical)"
     assert row["Client"] == client.display_name
     assert row["Therapist"] == visit.therapist.display_name
     assert row["Time"] == "9:00 AM"

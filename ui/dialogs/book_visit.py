@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -70,6 +71,14 @@ class BookVisitDialog(QDialog):
         self.minutes.setAccessibleName("Minutes")
         self.minutes.setRange(1, visits.MAX_MINUTES)
         self.minutes.setValue(DEFAULT_MINUTES)
+        self.reason = QLineEdit(self)
+        self.reason.setAccessibleName("Reason for wellness care")
+        self.reason.setPlaceholderText("e.g. Prescription used up; client chose wellness massage")
+        self.warnings = QLabel(self)
+        self.warnings.setProperty("role", "warning")
+        self.warnings.setAccessibleName("Prescription warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.hide()
         self.error = QLabel(self)
         self.error.setProperty("class", "fieldError")
         self.error.setAccessibleName("Booking error")
@@ -83,20 +92,23 @@ class BookVisitDialog(QDialog):
         self.resize(520, 300)
 
     def _lay_out(self) -> None:
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         for label, field in (
             ("Client", self.client),
             ("Therapist", self.therapist),
             ("Date and time", self.starts_at),
             ("Minutes", self.minutes),
+            ("Reason for wellness care", self.reason),
         ):
             form.addRow(label, field)
+        form.setRowVisible(self.reason, False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.book_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -106,6 +118,7 @@ class BookVisitDialog(QDialog):
                 self.therapist,
                 self.starts_at,
                 self.minutes,
+                self.reason,
                 self.cancel_button,
                 self.book_button,
             ]
@@ -114,6 +127,17 @@ class BookVisitDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+
+    def _ask_why_wellness(self, warnings: list[visits.VisitWarning]) -> None:
+        """The visit cannot be medical: it is booked only as wellness care, with a reason."""
+        lines = "\n".join(f"• {warning.message}" for warning in warnings)
+        self.warnings.setText(
+            f"This visit cannot count as medical care:\n{lines}\n"
+            "To book it anyway as wellness (non-medical) care, type why, then Book visit."
+        )
+        self.warnings.show()
+        self.form.setRowVisible(self.reason, True)
+        self.reason.setFocus()
 
     def book(self) -> None:
         """Book it; a refusal is shown in red here and nothing is saved."""
@@ -125,11 +149,16 @@ class BookVisitDialog(QDialog):
             return
         starts_at = self.starts_at.dateTime().toPython().replace(second=0, microsecond=0)
         try:
+            warnings = visits.booking_warnings(self.client.record_id, starts_at)
+            if warnings and not self.reason.text().strip():
+                self._ask_why_wellness(warnings)
+                return
             self.booking = visits.book_visit(
                 self.client.record_id,
                 self.therapist.currentData(),
                 starts_at,
                 self.minutes.value(),
+                wellness_reason=self.reason.text() if warnings else "",
             )
         except ValidationError as error:
             self.show_error(f"{error.field}: {error.message}")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -203,14 +202,6 @@ class VisitsScreen(QWidget):
         booked = dialog.booking.visit
         self.show_day(booked.starts_at.date())
         self._select(booked.id)
-        warnings = dialog.booking.warnings
-        if warnings:
-            lines = "\n".join(f"• {warning.message}" for warning in warnings)
-            QMessageBox.warning(
-                self,
-                "Prescription warnings",
-                f"The visit is booked. Please note:\n\n{lines}",
-            )
 
     def _select(self, visit_id: int) -> None:
         ids = [row.visit_id for row in self.model.rows]
