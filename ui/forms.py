@@ -263,6 +263,12 @@ class Form(QObject):
         self.add_rows(layout, rules, widgets)
         return layout
 
+    def use_rules(self, rules: Iterable[FieldRule]) -> None:
+        """Check the fields by these rules from now on (a record's own limits, say)."""
+        for rule in rules:
+            if rule.name in self.editors:
+                self.editors[rule.name].rule = rule
+
     def input(self, name: str) -> QWidget:
         return self.editors[name].input
 

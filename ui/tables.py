@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-STATE_COLOURS = {
-    "not_started": "#6b7680",
-    "active": "#1b5e20",
-    "ending_soon": "#8a5300",
-    "used_up": "#b3261e",
-    "expired": "#6b7680",
+OK_COLOUR = "#1b5e20"  # green: accepted, active, done
+CAUTION_COLOUR = "#8a5300"  # amber: a warning
+CONTRAINDICATION_COLOUR = "#b3261e"  # red: a contraindication or a refusal
+MUTED_COLOUR = "#6b7680"  # grey: over, or not yet
+STATE_COLOURS = {  # a prescription's state
+    "not_started": MUTED_COLOUR,
+    "active": OK_COLOUR,
+    "ending_soon": CAUTION_COLOUR,
+    "used_up": CONTRAINDICATION_COLOUR,
+    "expired": MUTED_COLOUR,
 }
 STATE_ORDER = ("used_up", "expired", "ending_soon", "active", "not_started")
-CONTRAINDICATION_COLOUR = "#b3261e"
-CAUTION_COLOUR = "#8a5300"
-MUTED_COLOUR = "#6b7680"
-ACCEPTANCE_COLOURS = {  # whether the clinic takes a payer: green, amber, red
-    "in_network": "#1b5e20",
+ACCEPTANCE_COLOURS = {  # whether the clinic takes a payer
+    "in_network": OK_COLOUR,
     "via_discount_program": CAUTION_COLOUR,
     "not_accepted": CONTRAINDICATION_COLOUR,
 }

@@ -82,8 +82,7 @@ class ClientRecordPage(RecordFormPage):
         return self.rules
 
     def _use_rules(self, record: Any | None) -> None:
-        for rule in self.rules_for(record):
-            self.form.editors[rule.name].rule = rule
+        self.form.use_rules(self.rules_for(record))
 
     # --- opening and saving ---------------------------------------------------------
 

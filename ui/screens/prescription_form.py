@@ -153,9 +153,8 @@ class PrescriptionFormPage(RecordFormPage):
     def _count_visits_used(self, prescription: Prescription | None) -> None:
         """Number of treatments is checked against the visits this prescription already has."""
         used = prescriptions.visits_used([prescription.id]) if prescription else {}
-        rules = prescriptions.prescription_rules(visits_already_used=sum(used.values()))
-        self.form.editors["treatments_prescribed"].rule = next(
-            rule for rule in rules if rule.name == "treatments_prescribed"
+        self.form.use_rules(
+            prescriptions.prescription_rules(visits_already_used=sum(used.values()))
         )
 
     @staticmethod

@@ -24,6 +24,7 @@ from frontdesk.services.prescriptions import MAX_SCAN_BYTES, ScanRefused
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
+from ui.prescription_inputs import physician_text
 from ui.prescription_table import STATE_LABELS
 from ui.widgets import button_bar, chip, confirm, title
 
@@ -59,7 +60,7 @@ def describe(prescription: Prescription) -> list[tuple[str, str]]:
     diagnoses = prescriptions.diagnoses_of(prescription)
     physician = prescription.physician
     return [
-        ("Physician", " · ".join(p for p in (physician.display_name, physician.npi) if p)),
+        ("Physician", physician_text(physician)),
         ("Date written", values["written_on"]),
         ("Reason for medical necessity", prescription.reason),
         ("Diagnosis codes", "\n".join(f"{d.code}  {d.description}" for d in diagnoses)),

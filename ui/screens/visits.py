@@ -25,10 +25,10 @@ from frontdesk.validation import ValidationError
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.errors import refusal
 from ui.tables import (
-    ACCEPTANCE_COLOURS,
     CAUTION_COLOUR,
     CONTRAINDICATION_COLOUR,
     MUTED_COLOUR,
+    OK_COLOUR,
     STATE_COLOURS,
     Column,
     RecordTableModel,
@@ -38,7 +38,7 @@ from ui.tables import (
 from ui.widgets import button, button_bar, chain_tab_order, confirm, title
 
 STATUS_COLOURS = {  # only where the status carries meaning
-    "completed": ACCEPTANCE_COLOURS["in_network"],
+    "completed": OK_COLOUR,
     "no_show": CONTRAINDICATION_COLOUR,
     "cancelled": MUTED_COLOUR,
 }
