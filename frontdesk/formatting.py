@@ -6,7 +6,7 @@ These functions never raise on stored values: they show what they can.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 import phonenumbers
 
@@ -25,6 +25,16 @@ def us_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.month:02d}/{value.day:02d}/{value.year:04d}"
+
+
+def clock(moment: datetime) -> str:
+    """A time of day as "9:30 AM"."""
+    return moment.strftime("%I:%M %p").lstrip("0")
+
+
+def us_date_time(moment: datetime) -> str:
+    """A moment as "MM/DD/YYYY 9:30 AM"."""
+    return f"{us_date(moment.date())} {clock(moment)}"
 
 
 def phone(e164: str | None) -> str:

@@ -68,7 +68,7 @@ class RecordFormPage(QWidget):
     def lay_out(self, body: QWidget) -> None:
         """The heading, the scrolling form body, then the message and the buttons."""
         self.scroll.setWidget(body)
-        buttons = QHBoxLayout()
+        buttons = self.button_row = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addStretch(0)
         buttons.addWidget(self.cancel_button)

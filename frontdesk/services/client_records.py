@@ -48,7 +48,7 @@ def date_rule(name: str, label: str, parse: Parse | None = None, **options: Any)
     )
 
 
-def _money_text(cents: int | None) -> str:
+def money_text(cents: int | None) -> str:
     return "" if cents is None else formatting.money(cents)
 
 
@@ -59,7 +59,7 @@ def money_rule(name: str, label: str) -> FieldRule:
         label,
         using(validation.money, required=False),
         empty=None,
-        show=_money_text,
+        show=money_text,
         hint="e.g. 25.00",
     )
 

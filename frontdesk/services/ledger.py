@@ -47,6 +47,16 @@ class LedgerRefused(ValueError):
     """A ledger entry or allocation that would break the books; the message says why."""
 
 
+def _write_transaction() -> Any:
+    """A transaction that takes the database's write lock when it begins (BEGIN IMMEDIATE).
+
+    What a payment has left and what a visit still owes are read before writing, so two
+    PCs must not both read them and then both write. Inside an outer transaction this is
+    a savepoint, and the outer transaction's lock holds.
+    """
+    return database_proxy.atomic(lock_type="IMMEDIATE")
+
+
 PAYMENT_RULES: tuple[FieldRule, ...] = (
     FieldRule(
         "method",
@@ -56,8 +66,22 @@ PAYMENT_RULES: tuple[FieldRule, ...] = (
         choices=METHODS,
     ),
     parts.date_rule("received_on", "Date received", required=True),
-    FieldRule("amount_cents", "Amount", using(validation.money, required=False), empty=0),
-    FieldRule("gratuity_cents", "Gratuity", using(validation.money, required=False), empty=0),
+    FieldRule(
+        "amount_cents",
+        "Amount",
+        using(validation.money, required=False),
+        empty=0,
+        show=parts.money_text,
+        hint="e.g. 85.00",
+    ),
+    FieldRule(
+        "gratuity_cents",
+        "Gratuity",
+        using(validation.money, required=False),
+        empty=0,
+        show=parts.money_text,
+        hint="a tip, apart from the payment",
+    ),
     FieldRule("reference", "Reference", parts.reference(), hint="check number, last 4 digits"),
     FieldRule("payer_id", "Payer", payers.payer_picker(), empty=None),
     FieldRule("notes", "Notes", parts.text(2000), multiline=True),
@@ -216,7 +240,7 @@ def record_payment(
     allocation is refused (LedgerRefused) or the client is gone (RecordMissing).
     """
     values = validate_payment(raw)
-    with database_proxy.atomic():
+    with _write_transaction():
         parts.get_client(client_id)
         payment = records.save_record(
             Payment,
@@ -240,7 +264,7 @@ def allocate(
     Refused (LedgerRefused) beyond what the payment has left or what the visit still owes,
     or for an entry that is not a live payment.
     """
-    with database_proxy.atomic():
+    with _write_transaction():
         payment = records.get_record(Payment, payment_id, "payment")
         visit = records.get_record(Visit, visit_id, "visit")
         _check_allocation(payment, visit, amount_cents)
@@ -313,7 +337,7 @@ def void_entry(entry_id: int, reason: str, *, on: date | None = None, actor: str
     refund (void the refund first). ValidationError when no reason is given.
     """
     why = _reason(reason)
-    with database_proxy.atomic():
+    with _write_transaction():
         original = records.get_record(Payment, entry_id, "payment")
         if original.kind == "void" or is_voided(original.id):
             raise LedgerRefused("This entry is a void or was voided already.")
@@ -341,7 +365,7 @@ def refund_payment(
     (LedgerRefused) beyond the payment's unapplied amount or for a voided payment.
     """
     why = _reason(reason)
-    with database_proxy.atomic():
+    with _write_transaction():
         payment = records.get_record(Payment, payment_id, "payment")
         _check_live_payment(payment)
         left = unapplied_cents(payment)

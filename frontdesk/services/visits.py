@@ -7,11 +7,12 @@ version it opened and a change based on an old copy is refused (RecordChanged).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from frontdesk import formatting, validation
+from frontdesk import catalog, formatting, validation
 from frontdesk.models import (
     Client,
     Coverage,
@@ -103,15 +104,11 @@ def _refuse_double_booking(therapist: Therapist, starts_at: datetime, minutes: i
         return
     ends = _ends_at(other.starts_at, other.minutes)
     raise DoubleBooking(
-        f"{therapist.display_name} already has a visit from {_clock(other.starts_at)} to "
-        f"{_clock(ends)} on {formatting.us_date(other.starts_at.date())} "
+        f"{therapist.display_name} already has a visit from {formatting.clock(other.starts_at)} to "
+        f"{formatting.clock(ends)} on {formatting.us_date(other.starts_at.date())} "
         f"({other.client.display_name}); choose another time or therapist.",
         other.id,
     )
-
-
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
 
 
 def _minutes(minutes: int) -> int:
@@ -172,6 +169,7 @@ def book_visit(
     case_id: Pick = DEFAULT,
     coverage_id: Pick = DEFAULT,
     wellness_reason: str = "",
+    body_areas: Iterable[str] = (),
     actor: str = "",
 ) -> Booking:
     """Book a visit; by default under the client's prescription for the day, with the
@@ -179,12 +177,14 @@ def book_visit(
 
     With `wellness_reason`, the visit is wellness (non-medical) care from the start: no
     prescription or case, never counted, never printed as medical, and no warnings.
+    `body_areas` are the areas to treat (they start the treatment note's list).
     Refused: DoubleBooking when the therapist is busy then, VisitRefused for an inactive
     therapist or another client's record, ValidationError for the minutes or the reason,
     RecordMissing.
     """
     _minutes(minutes)
     wellness = _wellness(wellness_reason)
+    areas = catalog.checked_keys(body_areas, catalog.body_areas(), "Body areas")
     day = starts_at.date()
     with database_proxy.atomic():
         records.get_record(Client, client_id, "client")
@@ -193,7 +193,12 @@ def book_visit(
             raise VisitRefused(f"{therapist.display_name} is no longer active; choose another.")
         links = _links(client_id, day, prescription_id, case_id, coverage_id) | wellness
         _refuse_double_booking(therapist, starts_at, minutes)
-        values = {"starts_at": starts_at.replace(microsecond=0), "minutes": minutes, **links}
+        values = {
+            "starts_at": starts_at.replace(microsecond=0),
+            "minutes": minutes,
+            "body_areas": areas,
+            **links,
+        }
         visit = records.save_record(
             Visit,
             None,
@@ -206,7 +211,7 @@ def book_visit(
         if wellness:
             return Booking(visit, [])
         check = check_visit(
-            client_id, day, prescription_id=links["prescription"], visit_id=visit.id
+            client_id, day, areas, prescription_id=links["prescription"], visit_id=visit.id
         )
     return Booking(visit, check.warnings)
 
@@ -217,11 +222,6 @@ def _wellness(reason: str) -> dict[str, Any]:
         return {}
     why = validation.required_text(reason, "Reason for wellness care", max_length=500)
     return {"wellness": True, "wellness_reason": why, "prescription": None, "injury_case": None}
-
-
-def booking_warnings(client_id: int, starts_at: datetime) -> list[VisitWarning]:
-    """Why a visit then could not count as medical care (empty: it can be booked as is)."""
-    return check_visit(client_id, starts_at.date()).warnings
 
 
 # --- changes of status ------------------------------------------------------------------------
@@ -241,12 +241,19 @@ def _open_visit(visit_id: int, doing: str) -> Visit:
     return visit
 
 
-def check_in(visit_id: int, version: int, actor: str = "") -> Visit:
-    """The client has arrived. Refused (VisitRefused) unless the visit is scheduled."""
+def check_in(visit_id: int, version: int, *, wellness_reason: str = "", actor: str = "") -> Visit:
+    """The client has arrived. Refused (VisitRefused) unless the visit is scheduled.
+
+    With `wellness_reason`, the visit is recorded as wellness care as it is checked in
+    (one change: both or neither).
+    """
     with database_proxy.atomic():
         visit = get_visit(visit_id)
         if visit.status != "scheduled":
             raise VisitRefused("Only a scheduled visit can be checked in.")
+        if wellness_reason.strip():
+            visit = record_as_wellness(visit_id, version, wellness_reason, actor)
+            version = visit.version
         return _change(visit, version, {"status": "checked_in"}, actor)
 
 
@@ -394,7 +401,7 @@ def _sheet_row(visit: Visit, state: tuple[str, str], payer: str, owed: int) -> D
         visit_id=visit.id,
         version=visit.version,
         starts_at=visit.starts_at,
-        time=_clock(visit.starts_at),
+        time=formatting.clock(visit.starts_at),
         client_id=visit.client_id,
         client=visit.client.display_name,
         therapist=visit.therapist.display_name,

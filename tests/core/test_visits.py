@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from frontdesk.models import AuditEvent, Coverage, Payer, ServiceLine, Visit
-from frontdesk.services import clinic, prescriptions, visits
+from frontdesk.services import booking, clinic, prescriptions, visits
 from frontdesk.services.records import RecordChanged
 from tests.conftest import THERAPIST
 
@@ -158,12 +158,13 @@ def test_a_visit_booked_as_wellness_never_counts_and_carries_its_reason(
 ):
     rx = prescribe(treatments_prescribed="1")
     visits.book_visit(patient.id, therapist.id, at(9), 60)
-    assert [w.kind for w in visits.booking_warnings(patient.id, at(11))] == ["used_up"]
-    booking = visits.book_visit(
+    warned = booking.booking_warnings(patient.id, at(11).date(), rx.id)
+    assert [warning.kind for warning in warned] == ["used_up"]
+    booked = visits.book_visit(
         patient.id, therapist.id, at(11), 60, wellness_reason="Prescription used up"
     )
-    assert booking.warnings == []
-    stored = Visit.get_by_id(booking.visit.id)
+    assert booked.warnings == []
+    stored = Visit.get_by_id(booked.visit.id)
     assert (stored.wellness, stored.prescription_id, stored.injury_case_id) == (True, None, None)
     assert stored.wellness_reason == "Prescription used up"
     assert prescriptions.status_of(rx, DAY).visits_used == 1

@@ -412,35 +412,53 @@ def open_prescription(qtbot, window: QWidget, client: Client) -> None:
 @contextmanager
 def working_in_dialog(qtbot, work: Callable[[QDialog], None]) -> Iterator[None]:
     """Do `work(dialog)` in the record form window opened inside the block; it must end closed."""
-    seen: list[FormDialog] = []
 
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, FormDialog) or not dialog.isVisible():
-            return
-        timer.stop()
-        seen.append(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=1000)
+    def careful(dialog: QDialog) -> None:
         try:
             work(dialog)
         finally:
             if dialog.isVisible():  # `work` failed: never leave the test hanging on it
                 dialog.page.form.dirty = False
-                dialog.reject()
+
+    with working_in(qtbot, FormDialog, careful):
+        yield
+
+
+@contextmanager
+def working_in(qtbot, kind: type[QDialog], work: Callable[[QDialog], None]) -> Iterator[dict]:
+    """Do `work(window)` in the first window of `kind` opened inside the block.
+
+    Yields {"dialog": the window} once it opened; the window must end closed (`work`
+    that leaves it open has it rejected, unless it sets seen["kept_open"]).
+    """
+    seen: dict = {}
+
+    def act() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not box.isVisible():
+            return
+        if isinstance(box, kind) and "dialog" not in seen:
+            seen["dialog"] = box
+            box.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=1000)
+            try:
+                work(box)
+            finally:
+                if box.isVisible() and not seen.get("kept_open"):
+                    box.reject()
 
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(act)
     timer.start()
     try:
-        yield
+        yield seen
     finally:
         timer.stop()
-    assert seen, "no record form window opened"
-    assert not seen[0].isVisible()
-    owner = seen[0].parentWidget().window()
-    if QApplication.activeWindow() is None:  # a desktop hands activation back; offscreen not
+    assert "dialog" in seen, f"no {kind.__name__} window opened"
+    assert not seen["dialog"].isVisible()
+    owner = seen["dialog"].parentWidget().window()
+    if QApplication.activeWindow() is not owner:  # a desktop hands activation back; offscreen not
         owner.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
 

@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
 from helpers import (
     add_client,
-    answering,
     click,
     click_button,
+    find_button,
     find_input,
     focused_name,
+    key_in,
     pick_suggestion,
     press,
     table_rows,
     type_text,
     visible_texts,
+    working_in,
 )
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from frontdesk import formatting
-from frontdesk.models import Visit
-from frontdesk.services import visits
+from frontdesk.models import Physician, Visit
+from frontdesk.services import prescriptions, visits
+from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.tables import ACCEPTANCE_COLOURS, CONTRAINDICATION_COLOUR
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-TOMORROW = date.today() + timedelta(days=1)
+FREE_DAY = date.today() + timedelta(days=120)  # the demo books nothing so far ahead
 
 
 @pytest.fixture
@@ -52,43 +54,20 @@ def status_colour(window, row: int = 0) -> str:
     return index.data(Qt.ItemDataRole.ForegroundRole).color().name()
 
 
+def show_free_day(qtbot, window) -> None:
+    """The day before FREE_DAY, then Next day: a day with no visits yet."""
+    window.visits_screen.day_sheet.show_day(FREE_DAY - timedelta(days=1))
+    click_button(qtbot, window, "Next day")
+    assert shown_day(window) == FREE_DAY
+
+
 def shown_day(window) -> date:
     return find_input(window, "Day").date().toPython()
 
 
-@contextmanager
-def booking_dialog(qtbot, work: Callable[[BookVisitDialog], None]) -> Iterator[dict]:
+def booking_dialog(qtbot, work: Callable[[BookVisitDialog], None]):
     """Do `work` in the "Book visit" window; yields {"dialog": the window} once it opened."""
-    seen: dict = {}
-
-    def act() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None or not box.isVisible():
-            return
-        if isinstance(box, BookVisitDialog) and "dialog" not in seen:
-            seen["dialog"] = box
-            box.activateWindow()
-            qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=1000)
-            try:
-                work(box)
-            finally:
-                if box.isVisible() and not seen.get("kept_open"):
-                    box.reject()
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(act)
-    timer.start()
-    try:
-        yield seen
-    finally:
-        timer.stop()
-    assert "dialog" in seen, "no Book visit window opened"
-    assert not seen["dialog"].isVisible()
-    owner = seen["dialog"].parentWidget().window()
-    if QApplication.activeWindow() is None:  # a desktop hands activation back; offscreen not
-        owner.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+    return working_in(qtbot, BookVisitDialog, work)
 
 
 def fill_booking(qtbot, dialog: BookVisitDialog, last_name: str) -> None:
@@ -132,18 +111,25 @@ def book(
     return seen
 
 
-def test_opens_on_today_with_an_empty_day_sheet(screen):
+def test_opens_on_today_with_the_days_visits_in_time_order(screen):
     today = formatting.us_date(date.today())
     assert shown_day(screen) == date.today()
     assert f"Visits on {today}" in visible_texts(screen)
+    expected = visits.day_sheet(date.today())
+    assert [(row["Time"], row["Client"]) for row in rows(screen)] == [
+        (row.time, row.client) for row in expected
+    ]
+
+
+def test_an_empty_day_says_so(qtbot, screen):
+    screen.visits_screen.day_sheet.show_day(FREE_DAY)
     assert rows(screen) == []
-    assert f"No visits on {today}." in visible_texts(screen)
+    assert f"No visits on {formatting.us_date(FREE_DAY)}." in visible_texts(screen)
 
 
 def test_booking_puts_the_visit_on_the_sheet_and_in_the_database(qtbot, screen):
     client = add_client()
-    click_button(qtbot, screen, "Next day")
-    assert shown_day(screen) == TOMORROW
+    show_free_day(qtbot, screen)
     seen = book(qtbot, screen, client.last_name, wellness="No prescription; relaxation massage")
     assert "cannot count as medical care" in seen["warnings"]  # she has no prescription
     [row] = rows(screen)
@@ -156,13 +142,13 @@ def test_booking_puts_the_visit_on_the_sheet_and_in_the_database(qtbot, screen):
     assert row["Minutes"] == "60"
     assert row["Status"] == "Scheduled"
     assert row["Balance"] == "$0.00"
-    assert visit.starts_at == datetime.combine(TOMORROW, datetime.min.time()).replace(hour=9)
+    assert visit.starts_at == datetime.combine(FREE_DAY, datetime.min.time()).replace(hour=9)
     assert "1 visit" in visible_texts(screen)
 
 
 def test_booking_the_same_therapist_over_a_visit_is_refused(qtbot, screen):
     first, second = add_client(), add_client(first_name="Yusuf", last_name="Brightwater")
-    click_button(qtbot, screen, "Next day")
+    show_free_day(qtbot, screen)
     book(qtbot, screen, first.last_name)
     refused: list[str] = []
     book(qtbot, screen, second.last_name, refused=refused)
@@ -171,33 +157,154 @@ def test_booking_the_same_therapist_over_a_visit_is_refused(qtbot, screen):
     assert [row["Client"] for row in rows(screen)] == [first.display_name]
 
 
-def test_check_in_then_complete_changes_the_status_shown_and_stored(qtbot, screen):
+def in_outcome_window(qtbot, typed: dict[str, str], key: Qt.Key = Qt.Key.Key_Return) -> Callable:
+    """Work for working_in: key in each field of the window, then press `key` (Enter acts)."""
+
+    def work(dialog: AmountReasonDialog) -> None:
+        for name, text in typed.items():
+            key_in(qtbot, name, text)
+        press(qtbot, key)
+
+    return work
+
+
+def outcome(qtbot, window, action: str, typed: dict[str, str] | None = None) -> dict:
+    """Tab to the day sheet's `action` button, press Space, fill its window, press Enter."""
+    with working_in(qtbot, AmountReasonDialog, in_outcome_window(qtbot, typed or {})) as seen:
+        find_button(window, action).setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+    return seen
+
+
+def test_check_in_then_complete_charges_the_visit_at_the_days_price(qtbot, screen):
     client = add_client()
-    click_button(qtbot, screen, "Next day")
+    show_free_day(qtbot, screen)
     book(qtbot, screen, client.last_name)
     click_button(qtbot, screen, "Check in")
     assert rows(screen)[0]["Status"] == "Checked in"
     assert Visit.get(Visit.client == client).status == "checked_in"
-    click_button(qtbot, screen, "Complete")
+    seen = outcome(qtbot, screen, "Complete")
+    assert "It is charged:" in seen["dialog"].intro.text()
+    visit = Visit.get(Visit.client == client)
+    [line] = visit.service_lines
+    assert visit.status == "completed" and line.charge_cents > 0
     assert rows(screen)[0]["Status"] == "Completed"
-    assert Visit.get(Visit.client == client).status == "completed"
+    assert rows(screen)[0]["Balance"] == formatting.money(line.charge_cents)
+    assert formatting.money(line.charge_cents) in seen["dialog"].intro.text()
     assert status_colour(screen) == ACCEPTANCE_COLOURS["in_network"]  # green: done
     click_button(qtbot, screen, "Check in")  # too late: refused in the message line
     assert "Only a scheduled visit can be checked in." in visible_texts(screen)
 
 
-def test_cancel_visit_asks_first_and_yes_cancels_it(qtbot, screen):
+def test_a_courtesy_discount_needs_its_reason_and_comes_off_the_charge(qtbot, screen):
     client = add_client()
-    click_button(qtbot, screen, "Next day")
+    show_free_day(qtbot, screen)
     book(qtbot, screen, client.last_name)
-    with answering(qtbot, "No", title="Cancel visit"):
+
+    def without_then_with_reason(dialog: AmountReasonDialog) -> None:
+        key_in(qtbot, "Courtesy discount", "10")
+        press(qtbot, Qt.Key.Key_Return)
+        assert dialog.isVisible()
+        assert dialog.reason_error.text() == "say why."
+        assert focused_name() == "Reason for the discount"
+        assert Visit.get(Visit.client == client).status == "scheduled"  # nothing saved
+        type_text(qtbot, "Regular client")
+        press(qtbot, Qt.Key.Key_Return)
+
+    with working_in(qtbot, AmountReasonDialog, without_then_with_reason):
+        click_button(qtbot, screen, "Complete")
+    [line] = Visit.get(Visit.client == client).service_lines
+    assert (line.discount_cents, line.discount_reason) == (1000, "Regular client")
+    assert rows(screen)[0]["Balance"] == formatting.money(line.charge_cents - 1000)
+
+
+def test_cancelling_late_charges_the_fee_typed_and_back_changes_nothing(qtbot, screen):
+    client = add_client()
+    show_free_day(qtbot, screen)
+    book(qtbot, screen, client.last_name)
+    with working_in(qtbot, AmountReasonDialog, in_outcome_window(qtbot, {}, Qt.Key.Key_Escape)):
         click_button(qtbot, screen, "Cancel visit")
     assert rows(screen)[0]["Status"] == "Scheduled"
-    with answering(qtbot, "Yes", title="Cancel visit") as box:
-        click_button(qtbot, screen, "Cancel visit")
-    assert client.display_name in box.text
+    typed = {"Late-cancel fee": "$25", "Reason": "Called an hour before"}
+    seen = outcome(qtbot, screen, "Cancel visit", typed)
+    assert client.display_name in seen["dialog"].intro.text()
+    visit = Visit.get(Visit.client == client)
+    assert (visit.status, visit.fee_cents, visit.status_reason) == (
+        "cancelled", 2500, "Called an hour before",
+    )  # fmt: skip
     assert rows(screen)[0]["Status"] == "Cancelled"
-    assert Visit.get(Visit.client == client).status == "cancelled"
+    assert rows(screen)[0]["Balance"] == "$25.00"
+
+
+def test_a_bad_fee_is_shown_beside_the_field_and_nothing_changes(qtbot, screen):
+    client = add_client()
+    show_free_day(qtbot, screen)
+    book(qtbot, screen, client.last_name)
+
+    def bad_fee(dialog: AmountReasonDialog) -> None:
+        key_in(qtbot, "No-show fee", "twenty")
+        press(qtbot, Qt.Key.Key_Return)
+        assert "type an amount in dollars and cents" in dialog.amount_error.text()
+        assert dialog.isVisible()
+
+    with working_in(qtbot, AmountReasonDialog, bad_fee):
+        click_button(qtbot, screen, "No-show")
+    visit = Visit.get(Visit.client == client)
+    assert (visit.status, visit.fee_cents) == ("scheduled", 0)
+
+
+def test_a_no_show_without_a_fee_costs_nothing(qtbot, screen):
+    client = add_client()
+    show_free_day(qtbot, screen)
+    book(qtbot, screen, client.last_name)
+    outcome(qtbot, screen, "No-show", {"Reason": "No answer"})
+    assert rows(screen)[0]["Status"] == "No-show"
+    assert rows(screen)[0]["Balance"] == "$0.00"
+    assert status_colour(screen) == CONTRAINDICATION_COLOUR
+
+
+def test_check_in_of_a_visit_whose_prescription_is_used_up_asks_why_wellness(qtbot, screen):
+    client = add_client()
+    rx = prescribe_for(client, treatments_prescribed="1")
+    show_free_day(qtbot, screen)
+    book(qtbot, screen, client.last_name)  # medical: the prescription's one visit
+    visit = Visit.get(Visit.client == client)
+    assert (visit.prescription_id, visit.wellness) == (rx.id, False)
+    therapist = visit.therapist_id
+    earlier = datetime.combine(FREE_DAY - timedelta(days=7), datetime.min.time())
+    visits.book_visit(client.id, therapist, earlier.replace(hour=9), 60, prescription_id=rx.id)
+
+    def give_reason(dialog: AmountReasonDialog) -> None:
+        assert "All 1 prescribed visits are used or booked" in dialog.intro.text()
+        press(qtbot, Qt.Key.Key_Return)  # no reason: refused beside the field
+        assert dialog.reason_error.text() == "say why."
+        type_text(qtbot, "Prescription used up; wellness massage")
+        press(qtbot, Qt.Key.Key_Return)
+
+    with working_in(qtbot, AmountReasonDialog, give_reason):
+        click_button(qtbot, screen, "Check in")
+    visit = Visit.get_by_id(visit.id)
+    assert (visit.status, visit.wellness, visit.prescription_id) == ("checked_in", True, None)
+    assert rows(screen)[0]["Prescription"] == "Wellness (non-medical)"
+
+
+def prescribe_for(client, **changes: str):
+    """A prescription written today for six months, through the service."""
+    form = {
+        "physician_id": str(Physician.select().first().id),
+        "written_on": formatting.us_date(date.today()),
+        "reason": "Low back pain",
+        "diagnosis_codes": "M54.50",
+        "modality": "Massage therapy",
+        "techniques": ["myofascial_release"],
+        "body_areas": ["lower_back"],
+        "treatments_prescribed": "12",
+        "frequency": "1 per week",
+        "duration": "6 months",
+        "end_date": "",
+        "notes": "",
+    }
+    return prescriptions.save_prescription({**form, **changes}, client.id)
 
 
 def test_previous_and_next_day_and_ctrl_t_move_the_day(qtbot, screen):
@@ -217,7 +324,7 @@ def test_previous_and_next_day_and_ctrl_t_move_the_day(qtbot, screen):
 
 def test_a_visit_changed_elsewhere_is_refused_in_the_message_line(qtbot, screen):
     client = add_client()
-    click_button(qtbot, screen, "Next day")
+    show_free_day(qtbot, screen)
     book(qtbot, screen, client.last_name)
     visit = Visit.get(Visit.client == client)
     visits.record_as_wellness(visit.id, visit.version, "Relaxation")  # at another desk
@@ -225,6 +332,5 @@ def test_a_visit_changed_elsewhere_is_refused_in_the_message_line(qtbot, screen)
     assert any("changed elsewhere" in text for text in visible_texts(screen))
     assert Visit.get_by_id(visit.id).status == "scheduled"
     assert rows(screen)[0]["Prescription"] == "Wellness (non-medical)"  # as it is now
-    click_button(qtbot, screen, "No-show")
+    outcome(qtbot, screen, "No-show")
     assert rows(screen)[0]["Status"] == "No-show"
-    assert status_colour(screen) == CONTRAINDICATION_COLOUR

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk import formatting
-from frontdesk.models import Client
-from frontdesk.services import clients, clinic, visits
+from frontdesk import catalog, formatting
+from frontdesk.models import Client, Prescription
+from frontdesk.services import booking, clients, clinic, visits
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationError
 from ui.errors import refusal
+from ui.forms import CheckList
 from ui.record_picker import MAX_SUGGESTIONS, RecordPicker
 from ui.widgets import button, chain_tab_order
 
@@ -50,7 +51,11 @@ def client_picker(parent: QWidget | None = None) -> RecordPicker:
 
 
 class BookVisitDialog(QDialog):
-    """Books a visit through visits.book_visit; `booking` holds it once accepted."""
+    """Books a visit through visits.book_visit; `booking` holds it once accepted.
+
+    Once the client is picked, the prescription the day falls under, its injury case and
+    the primary coverage are chosen, and the prescription's body areas ticked.
+    """
 
     def __init__(self, day: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +76,8 @@ class BookVisitDialog(QDialog):
         self.minutes.setAccessibleName("Minutes")
         self.minutes.setRange(1, visits.MAX_MINUTES)
         self.minutes.setValue(DEFAULT_MINUTES)
+        self.choices = {name: _combo(label, self) for name, label in LINKS}
+        self.body_areas = CheckList(catalog.body_areas(), 4, self, "Body areas to treat")
         self.reason = QLineEdit(self)
         self.reason.setAccessibleName("Reason for wellness care")
         self.reason.setPlaceholderText("e.g. Prescription used up; client chose wellness massage")
@@ -87,19 +94,24 @@ class BookVisitDialog(QDialog):
         self.book_button = button("Book visit", "visits", primary=True, parent=self)
         self.cancel_button = button("Cancel", parent=self)
         self._lay_out()
+        self.client.value_changed.connect(self._client_chosen)
+        self.choices["prescription"].currentIndexChanged.connect(self._prescription_chosen)
         self.book_button.clicked.connect(self.book)
         self.cancel_button.clicked.connect(self.reject)
-        self.resize(520, 300)
+        self.resize(760, 520)
 
     def _lay_out(self) -> None:
         form = self.form = QFormLayout()
-        for label, field in (
+        rows = [
             ("Client", self.client),
             ("Therapist", self.therapist),
             ("Date and time", self.starts_at),
             ("Minutes", self.minutes),
+            *((label, self.choices[name]) for name, label in LINKS),
+            ("Body areas to treat", self.body_areas),
             ("Reason for wellness care", self.reason),
-        ):
+        ]
+        for label, field in rows:
             form.addRow(label, field)
         form.setRowVisible(self.reason, False)
         buttons = QHBoxLayout()
@@ -112,17 +124,38 @@ class BookVisitDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        chain_tab_order(
-            [
-                self.client,
-                self.therapist,
-                self.starts_at,
-                self.minutes,
-                self.reason,
-                self.cancel_button,
-                self.book_button,
-            ]
-        )
+        fields = [field for _label, field in rows if field is not self.body_areas]
+        areas = list(self.body_areas.boxes.values())
+        chain_tab_order([*fields[:-1], *areas, self.reason, self.cancel_button, self.book_button])
+
+    # --- the client's records -------------------------------------------------------
+
+    def _day(self) -> date:
+        return self.starts_at.date().toPython()
+
+    def _client_chosen(self) -> None:
+        """Offer the picked client's records, the day's defaults chosen."""
+        if self.client.record_id is None:
+            return
+        try:
+            offered = booking.booking_choices(self.client.record_id, self._day())
+        except StorageError as error:
+            self.show_error(refusal("Could not read the client's records", error))
+            return
+        for name, _label in LINKS:
+            _offer(self.choices[name], getattr(offered, f"{name}s"), getattr(offered, f"{name}_id"))
+        self.body_areas.set_keys(offered.body_areas)
+
+    def _prescription_chosen(self) -> None:
+        rx_id = self.choices["prescription"].currentData()
+        if rx_id is None:
+            return
+        prescription = Prescription.get_or_none(Prescription.id == rx_id)
+        if prescription is not None:
+            self.body_areas.set_keys(prescription.body_areas)
+            _select(self.choices["case"], prescription.injury_case_id)
+
+    # --- booking --------------------------------------------------------------------
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -139,6 +172,9 @@ class BookVisitDialog(QDialog):
         self.form.setRowVisible(self.reason, True)
         self.reason.setFocus()
 
+    def _chosen(self, name: str) -> int | None:
+        return self.choices[name].currentData()
+
     def book(self) -> None:
         """Book it; a refusal is shown in red here and nothing is saved."""
         if self.client.record_id is None:
@@ -148,16 +184,23 @@ class BookVisitDialog(QDialog):
             self.show_error("No active therapist: add one in Settings first.")
             return
         starts_at = self.starts_at.dateTime().toPython().replace(second=0, microsecond=0)
+        client_id, areas = self.client.record_id, self.body_areas.keys()
         try:
-            warnings = visits.booking_warnings(self.client.record_id, starts_at)
+            warnings = booking.booking_warnings(
+                client_id, starts_at.date(), self._chosen("prescription"), areas
+            )
             if warnings and not self.reason.text().strip():
                 self._ask_why_wellness(warnings)
                 return
             self.booking = visits.book_visit(
-                self.client.record_id,
+                client_id,
                 self.therapist.currentData(),
                 starts_at,
                 self.minutes.value(),
+                prescription_id=self._chosen("prescription"),
+                case_id=self._chosen("case"),
+                coverage_id=self._chosen("coverage"),
+                body_areas=areas,
                 wellness_reason=self.reason.text() if warnings else "",
             )
         except ValidationError as error:
@@ -168,3 +211,26 @@ class BookVisitDialog(QDialog):
             self.show_error(refusal("Not booked", error))
         else:
             self.accept()
+
+
+LINKS = (("prescription", "Prescription"), ("case", "Injury case"), ("coverage", "Coverage"))
+
+
+def _combo(label: str, parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setAccessibleName(label)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    return combo
+
+
+def _offer(combo: QComboBox, choices: tuple[booking.Choice, ...], chosen: int | None) -> None:
+    combo.blockSignals(True)
+    combo.clear()
+    for choice in choices:
+        combo.addItem(choice.label, choice.id)
+    combo.blockSignals(False)
+    _select(combo, chosen)
+
+
+def _select(combo: QComboBox, record_id: int | None) -> None:
+    combo.setCurrentIndex(max(combo.findData(record_id), 0))

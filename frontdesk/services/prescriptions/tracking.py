@@ -82,7 +82,7 @@ def check_visit(
         else prescription_for_visit(client_id, day)
     )
     if prescription is None:
-        return VisitCheck(None, (_no_prescription(),))
+        return VisitCheck(None, (no_prescription_warning(),))
     warnings = [
         *_date_warnings(prescription, day),
         *_usage_warnings(prescription, visit_id),
@@ -91,7 +91,7 @@ def check_visit(
     return VisitCheck(prescription.id, tuple(warnings))
 
 
-def _no_prescription() -> VisitWarning:
+def no_prescription_warning() -> VisitWarning:
     return VisitWarning(
         "no_prescription",
         "No prescription on file: this visit is a wellness (non-medical) service "

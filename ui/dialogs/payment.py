@@ -1,0 +1,154 @@
+"""Take a payment: how it was paid, how much (and any gratuity), and the visits it pays.
+
+A visit paid in parts (some on an HSA/FSA card, the rest in cash) is one payment after
+another: once a part is saved the window stays open for the rest, with the amount still
+owed filled in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from frontdesk import formatting, validation
+from frontdesk.models import Client, Payment
+from frontdesk.services import allocation, ledger
+from frontdesk.services.ledger import PAYER_KINDS, PAYMENT_RULES
+from frontdesk.validation import ValidationError
+from ui.dialogs.form_dialog import FormDialog
+from ui.form_page import RecordFormPage
+from ui.screens.coverage_forms import payer_picker
+
+
+class PaymentPage(RecordFormPage):
+    """One payment from one client, spread over the visits they owe on (`first_visit` first)."""
+
+    noun = "payment"
+
+    def __init__(self, client_id: int, first_visit: int | None, parent=None) -> None:
+        super().__init__("Take payment", "Record payment", parent)
+        self.client_id, self.first_visit = client_id, first_visit
+        self.paid: list[Payment] = []  # saved in this window, oldest first
+        self.account = QLabel(self)
+        self.account.setWordWrap(True)
+        self.account.setAccessibleName("Account")
+        self.applies = QLabel(self)
+        self.applies.setWordWrap(True)
+        self.applies.setAccessibleName("Applies to")
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.addWidget(self.account)
+        self.layout_rows = self.form.form_layout(PAYMENT_RULES, {"payer_id": payer_picker()})
+        column.addLayout(self.layout_rows)
+        column.addWidget(self.applies)
+        column.addStretch(1)
+        self.lay_out(body)
+        self.cancel_button.setText("Close")
+        self.form.changed.connect(self._follow_form)
+        self.start_next()
+
+    # --- the form -------------------------------------------------------------------
+
+    def start_next(self) -> None:
+        """A fresh payment: today, the first method, the amount still owed filled in."""
+        client = Client.get_by_id(self.client_id)
+        self.heading.setText(f"Take payment: {client.display_name}")
+        owed = self._owed_on_first()
+        amount = owed if owed > 0 else None
+        self.load({"received_on": date.today(), "amount_cents": amount, "method": "cash"})
+        self.form.dirty = False
+        self._follow_form()
+        self.form.input("method").setFocus()
+
+    def _owed_on_first(self) -> int:
+        owing = allocation.owing_visits(self.client_id)
+        if self.first_visit is not None:
+            return sum(v.owed_cents for v in owing if v.visit_id == self.first_visit)
+        return sum(v.owed_cents for v in owing)
+
+    def _follow_form(self) -> None:
+        method = self.form.values()["method"]
+        needs_payer = method in PAYER_KINDS
+        self.layout_rows.setRowVisible(self.form.editors["payer_id"].container, needs_payer)
+        self._show_account()
+        self.applies.setText(self._applies_text())
+
+    def _show_account(self) -> None:
+        account = ledger.client_balance(self.client_id)
+        if account.credit_cents:
+            text = f"The client has a credit of {formatting.money(account.credit_cents)}."
+        else:
+            text = f"Balance owed on the account: {formatting.money(account.owed_cents)}."
+        done = [f"{formatting.money(p.amount_cents)} by {_method(p)}" for p in self.paid]
+        self.account.setText(f"Recorded here: {', '.join(done)}. {text}" if done else text)
+
+    def _amount(self) -> int | None:
+        try:
+            return validation.money(self.form.values()["amount_cents"], required=False) or 0
+        except ValidationError:
+            return None
+
+    def _shares(self, amount: int) -> dict[int, int]:
+        return allocation.spread(amount, allocation.owing_visits(self.client_id), self.first_visit)
+
+    def _applies_text(self) -> str:
+        amount = self._amount()
+        if amount is None:
+            return ""
+        shares = self._shares(amount)
+        owing = {v.visit_id: v for v in allocation.owing_visits(self.client_id)}
+        lines = [_share_line(owing[visit_id], cents) for visit_id, cents in shares.items()]
+        left = amount - sum(shares.values())
+        if left:
+            lines.append(f"{formatting.money(left)} stays on the account as a credit.")
+        return "\n".join(["Puts the payment on:", *lines]) if shares else "\n".join(lines)
+
+    # --- saving ---------------------------------------------------------------------
+
+    def write(self) -> Payment:
+        values = self.form.values()
+        amount = self._amount() or 0
+        return ledger.record_payment(
+            values, self.client_id, allocations=self._shares(amount) if amount else {}
+        )
+
+    def start_edit(self, record: Any) -> None:  # a payment is never edited: voided instead
+        self.start_next()
+
+    def changed_labels(self, current: Any) -> list[str]:
+        return []
+
+    def paid_up(self) -> bool:
+        return self._owed_on_first() <= 0
+
+
+def _method(payment: Payment) -> str:
+    return ledger.METHOD_LABELS.get(payment.method, payment.method)
+
+
+def _share_line(visit: allocation.OwingVisit, cents: int) -> str:
+    owed = formatting.money(visit.owed_cents)
+    paid = "paid in full" if cents == visit.owed_cents else f"of {owed}"
+    when = formatting.us_date_time(visit.starts_at)
+    return f"• the visit of {when}: {formatting.money(cents)} ({paid})"
+
+
+class PaymentDialog(FormDialog):
+    """Takes one or more payments; closes once the chosen visit is paid, or on Close."""
+
+    def __init__(self, client_id: int, visit_id: int | None = None, parent=None) -> None:
+        self.payment_page = PaymentPage(client_id, visit_id)
+        super().__init__(self.payment_page, "Take payment", parent)
+        self.resize(560, 640)
+
+    def _saved(self, record_id: int) -> None:
+        page = self.payment_page
+        page.paid.append(Payment.get_by_id(record_id))
+        self.record_id = record_id
+        if page.paid_up():
+            self.accept()
+            return
+        page.start_next()
+        page.show_summary("")
