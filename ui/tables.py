@@ -41,6 +41,11 @@ ACCEPTANCE_COLOURS = {  # whether the clinic takes a payer
 }
 
 
+def colour_brush(colour: str | None) -> QBrush | None:
+    """A table cell's text colour (None: the usual colour)."""
+    return QBrush(QColor(colour)) if colour else None
+
+
 def state_brush(state: str) -> QBrush:
     """The colour a prescription's state is written in: green, amber, red or grey."""
     return QBrush(QColor(STATE_COLOURS[state]))

@@ -15,24 +15,28 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from frontdesk import catalog, formatting
+from frontdesk.documents.layout import (
+    ACCENT,
+    BAND,
+    BOLD,
+    INK,
+    ITALIC,
+    MARGIN,
+    MUTED,
+    PAGE_HEIGHT,
+    REGULAR,
+    RULE,
+    WIDTH,
+    fit,
+)
 from frontdesk.models import Client, ClinicProfile, Prescription
 from frontdesk.services.prescriptions import Duration, Frequency, diagnoses_of
 
 TITLE = "Prescription for Medical Massage Therapy"
-PAGE_WIDTH, PAGE_HEIGHT = LETTER
-MARGIN = 0.6 * inch
-WIDTH = PAGE_WIDTH - 2 * MARGIN
-INK = colors.HexColor("#1B2A3A")
-ACCENT = colors.HexColor("#1F4E79")
-MUTED = colors.HexColor("#5A6772")
-BAND = colors.HexColor("#E8EEF4")
-RULE = colors.HexColor("#9AA7B2")
-REGULAR, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
 MODALITIES = ("Massage therapy (97124)", "Manual therapy (97140)")
 DIAGNOSIS_LINES = 4
 CERTIFICATION = (
@@ -96,8 +100,8 @@ class _Page:
         self.rule(start, y - 2, x + width)
         if value:
             room = x + width - start - 6
-            size = _size_to_fit(value, room, 10, 7.5)
-            self.text(start + 3, y + 0.5, _fit(value, room, size), size, BOLD)
+            size = _size_tofit(value, room, 10, 7.5)
+            self.text(start + 3, y + 0.5, fit(value, room, size), size, BOLD)
 
     def checkbox(self, x: float, y: float, label: str, size: float = 8.5) -> float:
         """An empty box and its label; returns the x after the label."""
@@ -116,16 +120,7 @@ class _Page:
         self.y -= 22
 
 
-def _fit(text: str, width: float, size: float, font: str = BOLD) -> str:
-    """The text, shortened with "…" when it would not fit `width`."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _size_to_fit(text: str, width: float, largest: float, smallest: float) -> float:
+def _size_tofit(text: str, width: float, largest: float, smallest: float) -> float:
     """The largest bold font size, down to `smallest`, at which the text fits `width`."""
     size = largest
     while size > smallest and stringWidth(text, BOLD, size) > width:
@@ -150,10 +145,10 @@ def _wrap(text: str, width: float, size: float, font: str = REGULAR) -> list[str
 def _letterhead(page: _Page, clinic: ClinicProfile, today: date) -> None:
     top = page.y
     room = WIDTH - stringWidth(TITLE, BOLD, 12) - 18
-    size = _size_to_fit(clinic.name, room, 17, 12)
+    size = _size_tofit(clinic.name, room, 17, 12)
     names = _wrap(clinic.name, room, size, BOLD)
     if len(names) > 2:
-        names = [names[0], _fit(" ".join(names[1:]), room, size)]
+        names = [names[0], fit(" ".join(names[1:]), room, size)]
     for number, line in enumerate(names):
         page.text(MARGIN, top - 14 - number * (size + 1), line, size, BOLD, ACCENT)
     top -= (len(names) - 1) * (size + 1)  # a two-line name moves the address down
@@ -165,7 +160,7 @@ def _letterhead(page: _Page, clinic: ClinicProfile, today: date) -> None:
         contact.append(f"Fax {formatting.phone(clinic.fax)}")
     if clinic.npi:
         contact.append(f"NPI {clinic.npi}")
-    page.text(MARGIN, top - 29, _fit(address, room, 9, REGULAR), 9, color=MUTED)
+    page.text(MARGIN, top - 29, fit(address, room, 9, REGULAR), 9, color=MUTED)
     page.text(MARGIN, top - 41, "   ·   ".join(contact), 9, color=MUTED)
     right, title_top = MARGIN + WIDTH, page.y
     page.canvas.setFont(BOLD, 8)
@@ -262,7 +257,7 @@ def _checklist(page: _Page, title: str, labels: Sequence[str], columns: int) -> 
     for index, label in enumerate(labels):
         column, row = divmod(index, rows)
         page.checkbox(
-            MARGIN + column * width, page.y - row * 14, _fit(label, width - 18, 8.5, REGULAR)
+            MARGIN + column * width, page.y - row * 14, fit(label, width - 18, 8.5, REGULAR)
         )
     page.y -= rows * 14 + 4
 
@@ -289,7 +284,7 @@ def _reference(page: _Page, previous: _Previous) -> None:
     text += previous.summary
     lines = _wrap(text, WIDTH, 8)
     if len(lines) > 2:
-        lines = [lines[0], _fit(" ".join(lines[1:]), WIDTH, 8, REGULAR)]
+        lines = [lines[0], fit(" ".join(lines[1:]), WIDTH, 8, REGULAR)]
     for line in lines:
         page.text(MARGIN, page.y, line, 8, color=MUTED)
         page.y -= 10
@@ -302,7 +297,7 @@ def _footer(page: _Page, clinic: ClinicProfile) -> None:
         MARGIN, y, "Confidential: this form holds protected health information.", 7.5, color=MUTED
     )
     page.canvas.setFont(REGULAR, 7.5)
-    signature = _fit(f"{clinic.name} · prescription request", WIDTH / 2 - 12, 7.5, REGULAR)
+    signature = fit(f"{clinic.name} · prescription request", WIDTH / 2 - 12, 7.5, REGULAR)
     page.canvas.drawRightString(MARGIN + WIDTH, y, signature)
 
 

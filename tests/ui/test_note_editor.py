@@ -160,3 +160,30 @@ def test_a_bad_pain_score_is_shown_beside_it_and_not_saved(qtbot, demo_window, o
     page.save_quietly()  # what the timer does: nothing while a field is wrong
     assert Visit.get_by_id(visit.id).pain_before is None
     assert isinstance(find_input(page, "Subjective"), QPlainTextEdit)
+
+
+def test_the_therapist_reads_the_history_then_signs_a_draft_from_it(qtbot, demo_window):
+    visit = prescribed_visit()
+    notes.save_draft(visit.id, visit.version, {"subjective": "Low back sore after lifting."})
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    press(qtbot, Qt.Key.Key_4, CTRL)
+    screen = demo_window.visits_screen
+    screen.day_sheet.show_day(DAY)
+    screen.day_sheet.select_visit(visit.id)
+    press_button(qtbot, demo_window, "History")
+    history = screen.history_page
+    assert screen.pages.currentWidget() is history
+    assert history.current_entry().visit_id == visit.id  # the newest visit first
+    assert demo_window.header.isVisible() and visit.client.display_name in visible_texts(
+        demo_window.header
+    )
+    history.table.setFocus()
+    press(qtbot, Qt.Key.Key_Return)  # opens the selected visit's note
+    page = screen.note_page
+    assert screen.pages.currentWidget() is page
+    with answering(qtbot, "Yes", title="Sign note"):
+        press_button(qtbot, demo_window, "Sign note")
+    assert Visit.get_by_id(visit.id).signed_at is not None
+    press_button(qtbot, demo_window, "Back")
+    assert screen.pages.currentWidget() is history  # back where it was opened from
+    assert history.current_entry().note_state == "signed"

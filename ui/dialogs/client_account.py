@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from frontdesk import formatting
@@ -18,7 +18,7 @@ from frontdesk.storage_errors import StorageError
 from ui.dialogs.amount_reason import AmountReasonDialog, Ask, error_label, show_text
 from ui.dialogs.payment import PaymentDialog
 from ui.errors import refusal
-from ui.tables import MUTED_COLOUR, Column, RecordTableModel, record_table
+from ui.tables import MUTED_COLOUR, Column, RecordTableModel, colour_brush, record_table
 from ui.widgets import button_bar, title
 
 KIND_LABELS = {"payment": "Payment", "refund": "Refund", "void": "Void"}
@@ -40,7 +40,7 @@ class EntryRow:
 
 
 def _muted(row: EntryRow) -> QBrush | None:
-    return QBrush(QColor(MUTED_COLOUR)) if row.voided or row.entry.kind == "void" else None
+    return colour_brush(MUTED_COLOUR if row.voided or row.entry.kind == "void" else None)
 
 
 COLUMNS = (

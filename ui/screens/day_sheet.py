@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -35,8 +35,8 @@ from ui.tables import (
     STATE_COLOURS,
     Column,
     RecordTableModel,
+    colour_brush,
     record_table,
-    state_brush,
 )
 from ui.widgets import button, button_bar, chain_tab_order, title
 
@@ -47,15 +47,9 @@ STATUS_COLOURS = {  # only where the status carries meaning
 }
 
 
-def _brush(colour: str | None) -> QBrush | None:
-    return QBrush(QColor(colour)) if colour else None
-
-
 def _prescription_colour(key: str) -> QBrush | None:
     """The prescription's state in its colour; no prescription in amber."""
-    if key in STATE_COLOURS:
-        return state_brush(key)
-    return _brush(CAUTION_COLOUR if key == "none" else None)
+    return colour_brush(STATE_COLOURS.get(key) or (CAUTION_COLOUR if key == "none" else None))
 
 
 COLUMNS = (
@@ -70,7 +64,9 @@ COLUMNS = (
     ),
     Column("Payer", lambda row: row.payer),
     Column(
-        "Status", lambda row: row.status_label, lambda row: _brush(STATUS_COLOURS.get(row.status))
+        "Status",
+        lambda row: row.status_label,
+        lambda row: colour_brush(STATUS_COLOURS.get(row.status)),
     ),
     Column("Balance", lambda row: formatting.money(row.balance_cents)),
 )

@@ -72,6 +72,12 @@ def _prescribed_first(items: tuple[CatalogItem, ...], prescribed: list[str]) -> 
     ]
 
 
+def _embolden(widget: QWidget) -> None:
+    font = widget.font()
+    font.setBold(True)
+    widget.setFont(font)
+
+
 class NoteEditorPage(RecordFormPage):
     """Writes one visit's note; `signed` carries the visit's id once the note is signed."""
 
@@ -81,6 +87,7 @@ class NoteEditorPage(RecordFormPage):
     def __init__(self, visit: Visit, parent: QWidget | None = None) -> None:
         super().__init__("Treatment note", "Save draft", parent)
         self.visit = visit
+        self.opened_from: QWidget | None = None  # the page Back returns to
         self.prescribed = self._prescribed(visit)
         self.facts = QLabel(visit_facts(visit), self)
         self.facts.setWordWrap(True)
@@ -130,8 +137,14 @@ class NoteEditorPage(RecordFormPage):
     def _check_list_box(self, name: str, label: str, items: tuple[CatalogItem, ...]) -> QGroupBox:
         group = QGroupBox(label, self)
         column = QVBoxLayout(group)
-        check_list = CheckList(_prescribed_first(items, self.prescribed[name]), 3, group, label)
+        prescribed = self.prescribed[name]
+        check_list = CheckList(_prescribed_first(items, prescribed), 3, group, label)
         self.form.add_check_list(name, check_list)
+        if prescribed:
+            column.addWidget(QLabel("In bold: on the prescription.", group))
+        for key in prescribed:
+            if key in check_list.boxes:
+                _embolden(check_list.boxes[key])
         flag = QLabel(group)
         flag.setProperty("role", "warning")
         flag.setWordWrap(True)
