@@ -7,6 +7,7 @@ pointed into the test's own temporary folder.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import date
@@ -67,12 +68,27 @@ def set_up_clinic(database):
     return clinic.setup_clinic(CLINIC, THERAPIST)
 
 
-@pytest.fixture
-def demo_clinic(database):
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo clinic, built once per test run (the screens count from today too)."""
     from frontdesk.demo import build_demo_clinic
 
-    build_demo_clinic(today=date.today())  # the screens count from today too
-    return database
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db.open_database(path)
+    try:
+        build_demo_clinic(today=date.today())
+    finally:
+        db.close_database()  # checkpointed: the one file holds everything
+    return path
+
+
+@pytest.fixture
+def demo_clinic(demo_template: Path, db_path: Path):
+    """A fresh copy of the demo clinic for this test, opened."""
+    shutil.copyfile(demo_template, db_path)
+    opened = db.open_database(db_path)
+    yield opened
+    db.close_database()
 
 
 @pytest.fixture

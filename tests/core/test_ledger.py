@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -219,3 +220,62 @@ def test_the_books_always_balance(set_up_clinic, charges, operations):
     for operation in operations:
         _apply(operation, client, visit_ids, entries)
         _check_books(client, visit_ids)
+
+
+# --- two PCs at once ----------------------------------------------------------------------------
+
+
+def _another_pc_can_write(db_path) -> bool:
+    """Whether a second connection to the file could take the write lock right now."""
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    finally:
+        other.close()
+
+
+def probe_lock(monkeypatch, db_path, owner, name: str) -> list[bool]:
+    """Before `owner.name` runs, note whether another PC could take the write lock."""
+    seen: list[bool] = []
+    original = getattr(owner, name)
+
+    def probing(*args):
+        seen.append(_another_pc_can_write(db_path))
+        return original(*args)
+
+    monkeypatch.setattr(owner, name, probing)
+    return seen
+
+
+def test_an_allocation_holds_the_write_lock_from_its_first_read(
+    patient, therapist, db_path, monkeypatch
+):
+    visit = charged_visit(patient, therapist, 9000)
+    payment = pay(patient, "90.00")
+    assert _another_pc_can_write(db_path)  # nothing is locked between saves
+    seen = probe_lock(monkeypatch, db_path, ledger, "_check_allocation")
+    ledger.allocate(payment.id, visit.id, 9000)
+    assert seen == [False]  # what is left to pay was read under the lock
+    assert ledger.open_charges([visit.id]) == {visit.id: 0}
+    assert _another_pc_can_write(db_path)  # committed: the lock is let go
+
+
+def test_a_payment_holds_the_lock_from_its_first_read_and_nests_its_allocations(
+    patient, therapist, db_path, monkeypatch
+):
+    first = charged_visit(patient, therapist, 9000)
+    second = charged_visit(patient, therapist, 5000, hour=11)
+    seen = probe_lock(monkeypatch, db_path, ledger.parts, "get_client")
+    ledger.record_payment(
+        {"method": "cash", "received_on": "11/02/2026", "amount_cents": "140.00"},
+        patient.id,
+        allocations={first.id: 9000, second.id: 5000},
+    )
+    assert seen == [False]
+    assert ledger.open_charges([first.id, second.id]) == {first.id: 0, second.id: 0}
+    assert _another_pc_can_write(db_path)
