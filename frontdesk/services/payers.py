@@ -18,9 +18,10 @@ from frontdesk import formatting, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Coverage, InjuryCase, Payer, Payment, database_proxy
 from frontdesk.namesearch import NameEntry, NameIndex
-from frontdesk.services import audit, records
+from frontdesk.services import audit, fees, records
+from frontdesk.services import client_records as parts
 from frontdesk.textsearch import fold
-from frontdesk.validation import ValidationError, ValidationErrors
+from frontdesk.validation import ErrorCollector, ValidationError, ValidationErrors
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +231,11 @@ def _joined(values: Any) -> str:
     return ", ".join(values or ())
 
 
+def _percent_text(percent: int | None) -> str:
+    """No discount shows as blank, so the field's hint says what it is for."""
+    return str(percent) if percent else ""
+
+
 PAYER_RULES: tuple[FieldRule, ...] = (
     FieldRule("name", "Name", using(validation.required_text, max_length=120), required=True),
     FieldRule(
@@ -256,6 +262,20 @@ PAYER_RULES: tuple[FieldRule, ...] = (
         "Payer ID",
         using(validation.reference_code, max_length=20),
         hint="for electronic claims",
+    ),
+    FieldRule(
+        "unit_rounding",
+        "Timed units",
+        parts.choice_or_default(fees.ROUNDING, fees.DEFAULT_ROUNDING),
+        choices=fees.ROUNDING,
+    ),
+    FieldRule(
+        "discount_percent",
+        "Discount (%)",
+        using(validation.integer, minimum=0, maximum=100, required=False),
+        empty=0,
+        show=_percent_text,
+        hint="discount programs only: the percent off the fee",
     ),
     FieldRule("notes", "Notes", _text(2000), multiline=True),
 )
@@ -286,8 +306,20 @@ class PayerInUse(Exception):
 
 
 def validate_payer(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a whole payer form; raise ValidationErrors listing every bad field."""
-    return clean_all(PAYER_RULES, raw)
+    """Validate a whole payer form; raise ValidationErrors listing every bad field.
+
+    A discount is refused unless the payer is a discount program (only theirs is applied).
+    """
+    errors = ErrorCollector()
+    values = clean_all(PAYER_RULES, raw, errors=errors)
+    if values["discount_percent"] and values["kind"] not in (None, "discount_program"):
+        errors.add(
+            RULES_BY_NAME["discount_percent"].label,
+            "only a discount program's rate comes off the fee; type 0, or choose "
+            "Discount program as the kind.",
+        )
+    errors.raise_if_any()
+    return values
 
 
 def _same_name(name: str, exclude_id: int | None) -> Payer | None:

@@ -63,7 +63,8 @@ def test_the_seed_holds_the_clinics_payers_and_each_passes_the_directory_form(da
 def test_the_form_has_the_visible_labels():
     labels = [rule.label for rule in payers.PAYER_RULES]
     assert labels == [
-        "Name", "Also known as", "Kind", "Acceptance", "Plan types", "Phone", "Payer ID", "Notes",
+        "Name", "Also known as", "Kind", "Acceptance", "Plan types", "Phone", "Payer ID",
+        "Timed units", "Discount (%)", "Notes",
     ]  # fmt: skip
 
 
@@ -79,6 +80,49 @@ def test_a_payer_is_saved_clean_and_opens_as_typed(database):
     again = payers.save_payer(values, saved.id, version=saved.version)
     assert again.version == saved.version  # nothing changed, nothing written
     assert AuditEvent.select().where(AuditEvent.entity == "payer").count() == 1
+
+
+def test_billing_inputs_default_to_the_eight_minute_rule_and_no_discount(database):
+    saved = payers.save_payer(SUMMIT)
+    assert (saved.unit_rounding, saved.discount_percent) == ("cms", 0)
+    values = payers.payer_form_values(saved)
+    assert (values["unit_rounding"], values["discount_percent"]) == ("cms", "")
+
+
+def test_a_payers_rounding_and_a_programs_discount_are_saved(database):
+    program = {**SUMMIT, "name": "Wellness Savers", "kind": "Discount program"}
+    saved = payers.save_payer(
+        {
+            **program,
+            "unit_rounding": "Whole units only (each full 15 minutes)",
+            "discount_percent": " 20 ",
+        }
+    )
+    assert (saved.unit_rounding, saved.discount_percent) == ("whole", 20)
+    values = payers.payer_form_values(payers.get_payer(saved.id))
+    assert (values["unit_rounding"], values["discount_percent"]) == ("whole", "20")
+
+
+def test_a_rounding_or_discount_out_of_bounds_is_refused(database):
+    program = {**SUMMIT, "kind": "discount_program"}
+    with pytest.raises(ValidationErrors) as refused:
+        payers.save_payer({**program, "unit_rounding": "nearest", "discount_percent": "120"})
+    messages = refused.value.by_field()
+    assert messages["Timed units"].startswith("choose one of: 8-minute rule")
+    assert messages["Discount (%)"] == "120 is out of range; type a whole number from 0 to 100."
+    with pytest.raises(ValidationErrors, match="Discount \\(%\\): type a whole number"):
+        payers.save_payer({**program, "discount_percent": "15%"})
+    assert not Payer.select().where(Payer.name == SUMMIT["name"]).exists()
+
+
+def test_a_discount_is_refused_on_a_payer_that_is_not_a_discount_program(database):
+    with pytest.raises(ValidationErrors) as refused:
+        payers.save_payer({**SUMMIT, "discount_percent": "10"})
+    assert refused.value.by_field() == {
+        "Discount (%)": "only a discount program's rate comes off the fee; type 0, or choose "
+        "Discount program as the kind."
+    }
+    assert payers.save_payer({**SUMMIT, "discount_percent": "0"}).discount_percent == 0
 
 
 def test_every_bad_field_is_named_at_once(database):

@@ -6,10 +6,12 @@ import pytest
 from helpers import (
     answering,
     click_button,
+    field_error,
     fill,
     find_button,
     find_input,
     focused_name,
+    key_in,
     press,
     type_text,
     visible_texts,
@@ -125,3 +127,40 @@ def test_editing_an_insurer_shows_its_aliases_as_typed_and_keeps_them(qtbot, win
     after = Payer.get(Payer.name == "HMSA")
     assert (after.aliases, after.plan_types) == (before.aliases, before.plan_types)
     assert after.phone == "+18085550147"
+
+
+def test_a_programs_discount_and_unit_rounding_are_saved_and_shown(qtbot, window):
+    look_up(qtbot, window, "choose")
+
+    def set_the_programs_terms(dialog: FormDialog) -> None:
+        discount = find_input(dialog, "Discount (%)")
+        assert discount.text() == ""
+        assert discount.placeholderText().startswith("Discount programs only")
+        key_in(qtbot, "Timed units", "Whole")
+        key_in(qtbot, "Discount (%)", "20")
+        press(qtbot, Qt.Key.Key_Return)
+
+    with working_in_dialog(qtbot, set_the_programs_terms):
+        click_button(qtbot, window, "Edit insurer")
+    program = Payer.get(Payer.name == "ChooseHealthy Affinity Program")
+    assert (program.unit_rounding, program.discount_percent) == ("whole", 20)
+    assert "Whole units only (each full 15 minutes)" in details(window)
+    assert "20% off the fee" in details(window)
+
+
+def test_a_discount_on_an_insurer_is_refused_beside_it(qtbot, window):
+    look_up(qtbot, window, "HMSA")
+    assert "8-minute rule" in details(window)
+    assert "Discount" not in visible_texts(window.insurers_screen.details)
+
+    def give_a_discount(dialog: FormDialog) -> None:
+        key_in(qtbot, "Discount (%)", "10")
+        press(qtbot, Qt.Key.Key_Return)
+        assert field_error(dialog, "Discount (%)").startswith("only a discount program's rate")
+        with answering(qtbot, "Discard changes"):
+            press(qtbot, Qt.Key.Key_Escape)
+
+    with working_in_dialog(qtbot, give_a_discount):
+        click_button(qtbot, window, "Edit insurer")
+    hmsa = Payer.get(Payer.name == "HMSA")
+    assert (hmsa.discount_percent, hmsa.version) == (0, 1)

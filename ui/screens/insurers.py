@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.models import Payer
-from frontdesk.services import payers
+from frontdesk.services import fees, payers
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.payer import payer_dialog
 from ui.errors import refusal
@@ -36,6 +36,14 @@ ACCEPTANCE_ROLES = {
 
 def _choice_label(choices: tuple[tuple[str, str], ...], value: str) -> str:
     return dict(choices).get(value, value)
+
+
+def _discount_fact(payer: Payer) -> tuple[tuple[str, str], ...]:
+    """A discount program's rate ("20% off the fee"); other payers give no discount."""
+    if payer.kind != "discount_program":
+        return ()
+    percent = payer.discount_percent
+    return (("Discount", f"{percent}% off the fee" if percent else "None set"),)
 
 
 def _wrapping(text: str, parent: QWidget) -> QLabel:
@@ -82,6 +90,8 @@ class PayerDetails(QGroupBox):
             ("Also known as", ", ".join(payer.aliases) or "—"),
             ("Phone", payers.payer_form_values(payer)["phone"] or "—"),
             ("Payer ID", payer.payer_id or "—"),
+            ("Timed units", _choice_label(fees.ROUNDING, payer.unit_rounding)),
+            *_discount_fact(payer),
             ("Notes", payer.notes or "—"),
         )
         for label, text in facts:

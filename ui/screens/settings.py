@@ -1,0 +1,29 @@
+"""The Settings screen: what the owner sets up once and changes now and then, one tab each."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ui.screens.fee_schedule import FeeScheduleSection
+from ui.widgets import title
+
+
+class SettingsScreen(QWidget):
+    """The clinic's settings by section; the fee schedule first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fee_schedule = FeeScheduleSection(self)
+        self.sections = QTabWidget(self)
+        self.sections.setAccessibleName("Settings sections")
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(self.fee_schedule, "Fee schedule")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(title("Settings", self))
+        layout.addWidget(self.sections, 1)
+
+    def show_start(self) -> None:
+        """The first section (the fee schedule) from its start."""
+        self.sections.setCurrentIndex(0)
+        self.fee_schedule.show_start()
