@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_icd10.py
 	$(PY) bench/bench_client_search.py
 	$(PY) bench/bench_payer_search.py
+	$(PY) bench/bench_receipts.py
 
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[installer]"

@@ -7,10 +7,16 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from frontdesk import db
+from frontdesk import db, formatting, validation
+from frontdesk.storage_errors import StorageError
+
+if TYPE_CHECKING:
+    from frontdesk.services.receipts import Draft, Problem
 
 log = logging.getLogger(__name__)
 SHELL_ENTRY_POINTS = "frontdesk.shell"
@@ -32,7 +38,32 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the database file and print one line")
     commands.add_parser("where", help="print where the database file is")
     commands.add_parser("selftest")  # the installer's check: build the window, then close it
+    _add_print_commands(commands)
     return parser
+
+
+def _add_print_commands(commands: argparse._SubParsersAction) -> None:
+    """`print receipt|superbill|statement ...` and `statements`: numbered PDFs, as on screen."""
+    printing = commands.add_parser(
+        "print", help="issue a receipt, superbill or year-end statement as a PDF file"
+    )
+    documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+    receipt = documents.add_parser("receipt", help="an HSA/FSA receipt for a payment")
+    receipt.add_argument("--payment", type=int, required=True, metavar="ID")
+    superbill = documents.add_parser("superbill", help="a superbill of a client's medical visits")
+    superbill.add_argument("--client", type=int, required=True, metavar="ID")
+    superbill.add_argument("--from", dest="start", required=True, metavar="MM/DD/YYYY")
+    superbill.add_argument("--to", dest="end", required=True, metavar="MM/DD/YYYY")
+    statement = documents.add_parser("statement", help="a client's year-end statement")
+    statement.add_argument("--client", type=int, required=True, metavar="ID")
+    statement.add_argument("--year", required=True, metavar="YYYY")
+    for document in (receipt, superbill, statement):
+        document.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    statements = commands.add_parser(
+        "statements", help="a year-end statement for every client with activity in the year"
+    )
+    statements.add_argument("--year", required=True, metavar="YYYY")
+    statements.add_argument("--out", type=Path, required=True, metavar="DIR")
 
 
 def run_demo(path: Path) -> int:
@@ -65,6 +96,110 @@ def run_check(path: Path) -> int:
     return 0
 
 
+# --- printing receipts, superbills and statements ---------------------------------------------
+
+CLI_ACTOR = "command line"
+
+
+class CannotPrint(Exception):
+    """A document could not be made; the message says why."""
+
+
+def _year(text: str) -> tuple[date, date]:
+    year = validation.integer(text, "Year", minimum=1900, maximum=9999)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _day(text: str, field: str) -> date:
+    return validation.us_date(text, field, required=True)
+
+
+def _draft(args: argparse.Namespace) -> Draft:
+    """The draft the command asks for (read from the open database)."""
+    from frontdesk.services import receipts
+
+    if args.document == "receipt":
+        client_id = receipts.client_of_payment(args.payment)
+        return receipts.draft_receipt(client_id, payment_id=args.payment)
+    if args.document == "superbill":
+        start, end = _day(args.start, "From"), _day(args.end, "To")
+        return receipts.draft_superbill(args.client, start, end)
+    return receipts.draft_statement(args.client, *_year(args.year))
+
+
+def _report_problems(problems: tuple[Problem, ...], who: str = "") -> None:
+    """Each completeness problem on its own line of stderr, with where to fix it."""
+    for problem in problems:
+        where = problem.fix + (f" {problem.record_id}" if problem.record_id is not None else "")
+        print(f"{who}problem ({where}): {problem.message}", file=sys.stderr)
+
+
+def _issue_to_file(draft: Draft, out: Path) -> str:
+    """Number the draft, write its PDF, and say what was written."""
+    from frontdesk.services import receipts
+
+    receipt = receipts.issue(draft, actor=CLI_ACTOR)
+    try:
+        out.write_bytes(receipts.receipt_pdf(receipt.id))
+    except OSError as error:
+        raise CannotPrint(
+            f"{out} could not be written ({error.strerror or error}); receipt no. "
+            f"{receipt.number} is used up: print it again as a duplicate."
+        ) from error
+    amount = formatting.money(draft.amount_cents)
+    return f"{out}: {draft.kind_label} no. {receipt.number}, {amount}"
+
+
+def _open_existing(path: Path) -> None:
+    if not path.exists():
+        raise CannotPrint(f"{path}: no such database file")
+    db.open_database(path)
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    from frontdesk.services.receipts import ReceiptRefused
+
+    return (CannotPrint, ReceiptRefused, validation.ValidationError, StorageError)
+
+
+def run_print(path: Path, args: argparse.Namespace) -> int:
+    """Issue one document to a PDF file; 1 when it could not be made."""
+    try:
+        _open_existing(path)
+        draft = _draft(args)
+        _report_problems(draft.problems)
+        print(_issue_to_file(draft, args.out))
+    except (*_refusals(), db.DatabaseUnavailable) as refusal:
+        print(f"Not printed: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    return 0
+
+
+def run_statements(path: Path, year_text: str, folder: Path) -> int:
+    """A numbered year-end statement for each client with activity in the year, in `folder`."""
+    from frontdesk.services import receipts
+
+    try:
+        _open_existing(path)
+        start, end = _year(year_text)
+        folder.mkdir(parents=True, exist_ok=True)
+        clients = receipts.clients_with_activity(start, end)
+        for client_id in clients:
+            draft = receipts.draft_statement(client_id, start, end)
+            _report_problems(draft.problems, f"client {client_id}: ")
+            out = folder / f"statement-{start.year}-client-{client_id}.pdf"
+            print(_issue_to_file(draft, out))
+    except (*_refusals(), db.DatabaseUnavailable, OSError) as refusal:
+        print(f"Not printed: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    print(f"{folder}: {len(clients)} year-end statements for {start.year}.")
+    return 0
+
+
 def desktop_shell(command: str) -> Callable[[Path], int]:
     """The desktop window's command, found through the `frontdesk.shell` entry points.
 
@@ -90,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(path)
     if args.command == "selftest":
         return desktop_shell("selftest")(path)
+    if args.command == "print":
+        return run_print(path, args)
+    if args.command == "statements":
+        return run_statements(path, args.year, args.out)
     if args.command == "where":
         print(path)
         return 0

@@ -32,6 +32,7 @@ from frontdesk.documents.layout import (
     RULE,
     WIDTH,
     fit,
+    wrap,
 )
 from frontdesk.models import Client, ClinicProfile, Prescription
 from frontdesk.services.prescriptions import Duration, Frequency, diagnoses_of
@@ -128,17 +129,6 @@ def _size_tofit(text: str, width: float, largest: float, smallest: float) -> flo
     return size
 
 
-def _wrap(text: str, width: float, size: float, font: str = REGULAR) -> list[str]:
-    """The text broken into lines no wider than `width`."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
-
-
 # --- the parts of the form ---------------------------------------------------------------
 
 
@@ -146,7 +136,7 @@ def _letterhead(page: _Page, clinic: ClinicProfile, today: date) -> None:
     top = page.y
     room = WIDTH - stringWidth(TITLE, BOLD, 12) - 18
     size = _size_tofit(clinic.name, room, 17, 12)
-    names = _wrap(clinic.name, room, size, BOLD)
+    names = wrap(clinic.name, room, size, BOLD)
     if len(names) > 2:
         names = [names[0], fit(" ".join(names[1:]), room, size)]
     for number, line in enumerate(names):
@@ -180,7 +170,7 @@ def _introduction(page: _Page, clinic: ClinicProfile) -> None:
         "Health savings and flexible spending account (HSA/FSA) administrators require every "
         f"item below. Please complete and sign this form, then {back} or give it to the patient."
     )
-    for line in _wrap(text, WIDTH, 9):
+    for line in wrap(text, WIDTH, 9):
         page.text(MARGIN, page.y, line, 9)
         page.y -= 12
     page.y -= 2
@@ -264,7 +254,7 @@ def _checklist(page: _Page, title: str, labels: Sequence[str], columns: int) -> 
 
 def _certification(page: _Page) -> None:
     page.section(5, "Physician's certification")
-    for line in _wrap(CERTIFICATION, WIDTH, 9, ITALIC):
+    for line in wrap(CERTIFICATION, WIDTH, 9, ITALIC):
         page.text(MARGIN, page.y, line, 9, ITALIC)
         page.y -= 12
     page.y -= 18
@@ -282,7 +272,7 @@ def _reference(page: _Page, previous: _Previous) -> None:
     written, ends = (formatting.us_date(day) for day in (previous.written_on, previous.end_date))
     text = f"For reference, the current prescription was written {written} and ends {ends}: "
     text += previous.summary
-    lines = _wrap(text, WIDTH, 8)
+    lines = wrap(text, WIDTH, 8)
     if len(lines) > 2:
         lines = [lines[0], fit(" ".join(lines[1:]), WIDTH, 8, REGULAR)]
     for line in lines:

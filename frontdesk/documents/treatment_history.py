@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,8 +28,10 @@ from reportlab.platypus import (
 from frontdesk import formatting
 from frontdesk.documents.layout import (
     ACCENT,
+    ALERT_RED,
     BAND,
     BOLD,
+    CAUTION_AMBER,
     INK,
     MARGIN,
     MUTED,
@@ -38,6 +39,7 @@ from frontdesk.documents.layout import (
     REGULAR,
     RULE,
     WIDTH,
+    NumberedCanvas,
     fit,
 )
 from frontdesk.models import ClinicProfile
@@ -49,8 +51,6 @@ from frontdesk.services.history import (
 )
 
 TITLE = "Treatment history"
-CONTRAINDICATION = colors.HexColor("#B3261E")  # the screens' red and amber
-CAUTION = colors.HexColor("#8A5300")
 VISIT_BAND = colors.HexColor("#F3F6F9")  # lighter than a section's band
 HEADER_HEIGHT = 44  # points from the top margin down to the header's rule
 FOOTER_TEXT = "Confidential: this record holds protected health information."
@@ -112,26 +112,10 @@ def _join(parts: Iterable[str], between: str = " &nbsp;·&nbsp; ") -> str:
 # --- pages: header, footer, numbers ------------------------------------------------------------
 
 
-class _NumberedCanvas(Canvas):
-    """A canvas that writes "Page N of M" on each page once it knows how many there are."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, page in enumerate(self._pages, start=1):
-            self.__dict__.update(page)
-            self.setFont(REGULAR, 8)
-            self.setFillColor(INK)
-            self.drawRightString(MARGIN + WIDTH, MARGIN - 14, f"Page {number} of {total}")
-            super().showPage()
-        super().save()
+def _number_page(canvas: Canvas, number: int, total: int) -> None:
+    canvas.setFont(REGULAR, 8)
+    canvas.setFillColor(INK)
+    canvas.drawRightString(MARGIN + WIDTH, MARGIN - 14, f"Page {number} of {total}")
 
 
 def _draw_page_frame(
@@ -183,7 +167,7 @@ def _alerts(history: TreatmentHistory) -> list[Flowable]:
     for alert in history.alerts:
         serious = alert.severity == "contraindication"
         kind = "Contraindication" if serious else "Caution"
-        colour = CONTRAINDICATION if serious else CAUTION
+        colour = ALERT_RED if serious else CAUTION_AMBER
         line = _coloured(f"<b>{kind}: {escape(alert.label)}.</b>", colour)
         story.append(Paragraph(f"{line} {escape(alert.hint)}", STYLES["body"]))
     if history.health_notes.strip():
@@ -240,7 +224,7 @@ def _prescriptions(history: TreatmentHistory) -> list[Flowable]:
 def _visit_heading(entry: VisitEntry) -> Paragraph:
     status = f"<b>{escape(entry.status_label)}</b>"
     if entry.note_state == "draft":
-        status += " &nbsp;·&nbsp; " + _coloured("<b>DRAFT NOTE</b>", CAUTION)
+        status += " &nbsp;·&nbsp; " + _coloured("<b>DRAFT NOTE</b>", CAUTION_AMBER)
     parts = (
         f"<b>{escape(entry.when)}</b>",
         f"{entry.minutes} min",
@@ -269,7 +253,7 @@ def _treatment_line(entry: VisitEntry) -> Paragraph | None:
 
 def _signature(entry: VisitEntry) -> Paragraph:
     if entry.note_state == "draft":
-        line = _coloured("<b>Draft: this note is not signed by the therapist.</b>", CAUTION)
+        line = _coloured("<b>Draft: this note is not signed by the therapist.</b>", CAUTION_AMBER)
     else:
         line = f"<i>{escape(entry.signature)}</i>"
     return Paragraph(line, STYLES["note"])
@@ -337,5 +321,6 @@ def treatment_history_pdf(history: TreatmentHistory, clinic: ClinicProfile) -> b
         *_visits(history),
     ]
     frame = partial(_draw_page_frame, history, clinic)
-    document.build(story, onFirstPage=frame, onLaterPages=frame, canvasmaker=_NumberedCanvas)
+    numbered = partial(NumberedCanvas, finish=_number_page)
+    document.build(story, onFirstPage=frame, onLaterPages=frame, canvasmaker=numbered)
     return buffer.getvalue()

@@ -84,3 +84,20 @@ def book(patient: Client, therapist: Therapist) -> Callable[..., Visit]:
         )
 
     return visit
+
+
+@pytest.fixture
+def emily(therapist: Therapist, physician: Physician):
+    """A self-paying client with medical and wellness visits and their payments (see
+    tests.core.receipt_fixtures)."""
+    from tests.core.receipt_fixtures import self_pay_client  # it imports this module
+
+    return self_pay_client(therapist, physician)
+
+
+@pytest.fixture
+def marco(therapist: Therapist, physician: Physician):
+    """A workers' comp client with a case, its coverage, visits and the carrier's payment."""
+    from tests.core.receipt_fixtures import work_injury_client  # it imports this module
+
+    return work_injury_client(therapist, physician)
