@@ -21,11 +21,28 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import catalog, db
 from frontdesk.demo import build_demo_clinic
-from frontdesk.models import Client, InjuryCase, Payer, Physician
-from frontdesk.services import clients
+from frontdesk.documents.treatment_history import treatment_history_pdf
+from frontdesk.models import (
+    Client,
+    InjuryCase,
+    Payer,
+    Payment,
+    Physician,
+    Prescription,
+    Visit,
+    VisitAddendum,
+)
+from frontdesk.services import clients, ledger, receipts
+from frontdesk.services.clinic import clinic_profile
+from frontdesk.services.history import treatment_history
 from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
 from ui.app import build_main_window
+from ui.dialogs.book_visit import BookVisitDialog
+from ui.dialogs.client_account import ClientAccountDialog
+from ui.dialogs.new_receipt import NewReceiptDialog
+from ui.dialogs.payment import PaymentDialog
+from ui.dialogs.receipt_check import CompletenessDialog
 from ui.dialogs.setup import SetupDialog
 from ui.form_page import RecordFormPage
 from ui.main_window import MainWindow
@@ -232,6 +249,93 @@ def insurers_and_coverage(window: MainWindow) -> None:
     save(window, "case-form.png")
 
 
+def visits_screens(window: MainWindow) -> None:
+    """The day sheet, booking, a note being written, a signed note, a payment, an account."""
+    window.go_to("Visits")
+    save(window, "day-sheet.png")
+    sheet = window.visits_screen.day_sheet
+    with shown(BookVisitDialog(date.today(), window)) as booking:
+        rx = Prescription.select().order_by(Prescription.id).first()
+        booking.client.choose(rx.client_id)
+        save(booking, "book-visit.png")
+    draft = _visit_with_note(signed=False)
+    sheet.show_day(draft.starts_at.date())
+    window.visits_screen.open_note(draft.id)
+    save(window, "note-editor.png")
+    window.visits_screen.open_note(_visit_with_note(signed=True).id)
+    save(window, "note-signed.png")
+    signed = _visit_with_note(signed=True)
+    window.visits_screen.open_history(signed.client_id)
+    save(window, "treatment-history.png")
+    history_pdf = treatment_history_pdf(treatment_history(signed.client_id), clinic_profile())
+    render_pages(history_pdf, 80)[0].save(str(OUT / "treatment-history-pdf.png"))
+    window.visits_screen.show_day_sheet()
+    owing = _owing_visit()
+    with shown(PaymentDialog(owing.client_id, owing.id, window)) as payment:
+        page = payment.payment_page
+        page.form.input("method").setCurrentIndex(
+            page.form.input("method").findData("hsa_fsa_card")
+        )
+        page.form.input("amount_cents").setText("60.00")
+        page.form.input("reference").setText("4242")
+        page._follow_form()
+        save(payment, "payment-form.png")
+        page.form.dirty = False
+    paid = Payment.select().where(Payment.kind == "void").first() or Payment.select().first()
+    with shown(ClientAccountDialog(paid.client_id, window)) as account:
+        save(account, "client-account.png")
+
+
+@contextmanager
+def shown(dialog: QWidget) -> Iterator[QWidget]:
+    """A window shown (not run modally) for its picture, closed afterwards."""
+    dialog.show()
+    try:
+        yield dialog
+    finally:
+        dialog.close()
+
+
+def _visit_with_note(signed: bool) -> Visit:
+    has_note = Visit.subjective != ""
+    query = Visit.select().where(has_note & (Visit.signed_at.is_null(not signed)))
+    with_addenda = query.join(VisitAddendum).first() if signed else None
+    return with_addenda or query.order_by(Visit.starts_at.desc()).first()
+
+
+def _owing_visit() -> Visit:
+    completed = Visit.select().where(Visit.status == "completed").order_by(Visit.starts_at.desc())
+    owed = ledger.open_charges(v.id for v in completed)
+    return next(v for v in completed if owed[v.id] > 0)
+
+
+def receipts_screens(window: MainWindow) -> None:
+    """The three documents, the Receipts screen with them listed, the completeness check."""
+    split = Payment.select().where(Payment.method == "hsa_fsa_card").order_by(Payment.id).first()
+    case = InjuryCase.get(InjuryCase.kind == "workers_comp")
+    start_of_year = date(date.today().year, 1, 1)
+    for draft, name in (
+        (receipts.draft_receipt(split.client_id, payment_id=split.id), "receipt-hsa-fsa.png"),
+        (receipts.draft_superbill(case.client_id, start_of_year, date.today()), "superbill.png"),
+        (receipts.draft_statement(split.client_id, start_of_year, date.today()), "statement.png"),
+    ):
+        issued = receipts.issue(draft)
+        render_pages(receipts.receipt_pdf(issued.id), 80)[0].save(str(OUT / name))
+        print(OUT / name)
+    window.go_to("Receipts")
+    save(window, "receipts-screen.png")
+    with shown(NewReceiptDialog(window)) as dialog:
+        dialog.client.choose(split.client_id)
+        save(dialog, "new-receipt.png")
+    gaps = (
+        receipts.Problem("Diego Alvarez, LMT, NMT has no state license number.", "therapist", 1),
+        receipts.Problem("Lee, Emily has no address on file.", "client", 1),
+        receipts.Problem("The visit of 11/02/2026 is after its prescription ended.", "visit", 1),
+    )
+    with shown(CompletenessDialog(gaps, window)) as check:
+        save(check, "completeness-check.png")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -243,6 +347,8 @@ def main() -> None:
                 insurers_and_coverage,
                 refusals,
                 long_name,
+                visits_screens,
+                receipts_screens,
             ):
                 take(window)
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from frontdesk.services.receipts import Problem
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,6 +23,8 @@ from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
 from ui.screens.insurers import InsurersScreen
 from ui.screens.prescriptions import PrescriptionsScreen
+from ui.screens.receipts import ReceiptsScreen
+from ui.screens.settings import SettingsScreen
 from ui.screens.visits import VisitsScreen
 from ui.widgets import icon
 
@@ -42,6 +45,8 @@ class MainWindow(QMainWindow):
         self.prescriptions_screen = PrescriptionsScreen(self)
         self.insurers_screen = InsurersScreen(self)
         self.visits_screen = VisitsScreen(self)
+        self.receipts_screen = ReceiptsScreen(self)
+        self.settings_screen = SettingsScreen(self)
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
@@ -49,6 +54,8 @@ class MainWindow(QMainWindow):
         self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
         self.add_screen("Insurers", "insurers", self.insurers_screen)
         self.add_screen("Visits", "visits", self.visits_screen)
+        self.add_screen("Receipts", "receipts", self.receipts_screen)
+        self.add_screen("Settings", "settings", self.settings_screen)
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)
@@ -129,6 +136,9 @@ class MainWindow(QMainWindow):
         self.nav.reselected.connect(self._restart_screen)
         self.clients_screen.client_opened.connect(self.header.show_client)
         self.clients_screen.client_closed.connect(self.header.clear)
+        self.visits_screen.client_opened.connect(self.header.show_client)
+        self.visits_screen.fix_requested.connect(self.fix)
+        self.receipts_screen.fix_requested.connect(self.fix)
         self.prescriptions_screen.open_client.connect(self.open_client)
         self.clients_screen.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 5000)
@@ -160,6 +170,19 @@ class MainWindow(QMainWindow):
     def open_client(self, client_id: int) -> None:
         if self.show_screen("Clients"):
             self.clients_screen.open_client(client_id)
+
+    def fix(self, problem: Problem) -> None:
+        """Open the place to fix a document's problem: a client, a prescription, a visit."""
+        if problem.record_id is None:
+            return
+        if problem.fix == "visit":
+            if self.show_screen("Visits"):
+                self.visits_screen.open_note(problem.record_id)
+        elif problem.fix == "client":
+            if self.show_screen("Clients"):
+                self.clients_screen.edit_client(problem.record_id)
+        elif problem.fix == "prescription" and self.show_screen("Clients"):
+            self.clients_screen.edit_prescription(problem.record_id)
 
     def find_client(self) -> None:
         if self.show_screen("Clients"):

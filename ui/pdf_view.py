@@ -503,6 +503,13 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
 
+    def output_bytes(self) -> bytes | None:
+        """The PDF to print or save, once the person has chosen where (a preview may differ).
+
+        None when there is nothing to put out; the dialog has then said why.
+        """
+        return self.pdf_bytes
+
     def save_as_pdf(self) -> None:
         suggested = Path(platformdirs.user_documents_dir()) / self.file_name
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -511,8 +518,11 @@ class PdfPreviewDialog(QDialog):
         if not chosen:
             return
         path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
+        data = self.output_bytes()
+        if data is None:
+            return
         try:
-            write_file(path, self.pdf_bytes)
+            write_file(path, data)
         except OSError as error:
             self._say(f"Not saved: {save_problem(error, path)}", problem=True)
             return
@@ -525,8 +535,11 @@ class PdfPreviewDialog(QDialog):
         printer.setDocName(self.windowTitle())
         if not self._print_dialog_accepts(printer):
             return
+        data = self.output_bytes()
+        if data is None:
+            return
         self._printer = printer  # it must outlive the job
-        job = PageJob(partial(print_in_job, self.pdf_bytes, printer))
+        job = PageJob(partial(print_in_job, data, printer))
         job.signals.opened.connect(self._count_pages_printing)
         job.signals.finished.connect(self._print_finished)
         self._print_job = job

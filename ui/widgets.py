@@ -96,6 +96,22 @@ def button_bar(
     return buttons, row
 
 
+def error_label(name: str, parent: QWidget) -> QLabel:
+    """A red line that says what went wrong, hidden until it has something to say."""
+    label = QLabel(parent)
+    label.setProperty("class", "fieldError")
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.hide()
+    return label
+
+
+def show_text(label: QLabel, text: str) -> None:
+    """Show `text` in the label; hide the label when there is nothing to say."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 def title(text: str, parent: QWidget | None = None) -> QLabel:
     """A screen or section title, larger and bold; a long one ends in "…"."""
     label = ElidedLabel(text, parent)

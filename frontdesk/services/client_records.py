@@ -52,6 +52,11 @@ def money_text(cents: int | None) -> str:
     return "" if cents is None else formatting.money(cents)
 
 
+def amount_text(cents: int | None) -> str:
+    """An amount where nothing typed means zero: zero shows as nothing typed."""
+    return formatting.money(cents) if cents else ""
+
+
 def money_rule(name: str, label: str) -> FieldRule:
     """An optional amount of dollars, kept in cents."""
     return FieldRule(

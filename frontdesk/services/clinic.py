@@ -8,7 +8,8 @@ from typing import Any
 from frontdesk import formatting, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import ClinicProfile, Therapist, database_proxy
-from frontdesk.services import audit
+from frontdesk.services import audit, records
+from frontdesk.storage_errors import RecordMissing
 
 CLINIC_RULES: tuple[FieldRule, ...] = (
     FieldRule("name", "Clinic name", using(validation.required_text), required=True),
@@ -58,6 +59,29 @@ def save_clinic_profile(raw: Mapping[str, Any], actor: str = "") -> ClinicProfil
         profile.save()
         audit.record("update", "clinic_profile", profile.id, actor)
     return profile
+
+
+def update_clinic_profile(raw: Mapping[str, Any], version: int, actor: str = "") -> ClinicProfile:
+    """Change the clinic's profile as opened at `version` (RecordChanged when it moved on)."""
+    values = clean_all(CLINIC_RULES, raw)
+    with database_proxy.atomic():
+        profile = clinic_profile()
+        if profile is None:
+            raise RecordMissing("the clinic's profile is not set up yet")
+        return records.save_record(
+            ClinicProfile, profile.id, version, values, noun="clinic", actor=actor
+        )
+
+
+def save_therapist(
+    raw: Mapping[str, Any], therapist_id: int, version: int, actor: str = ""
+) -> Therapist:
+    """Change a therapist's details as opened at `version`."""
+    values = clean_all(THERAPIST_RULES, raw)
+    with database_proxy.atomic():
+        return records.save_record(
+            Therapist, therapist_id, version, values, noun="therapist", actor=actor
+        )
 
 
 def add_therapist(raw: Mapping[str, Any], actor: str = "") -> Therapist:

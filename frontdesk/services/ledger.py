@@ -57,6 +57,18 @@ def _write_transaction() -> Any:
     return database_proxy.atomic(lock_type="IMMEDIATE")
 
 
+def _money_rule(name: str, label: str, hint: str) -> FieldRule:
+    """An optional amount, typed in dollars and kept in cents (0 when left blank)."""
+    return FieldRule(
+        name,
+        label,
+        using(validation.money, required=False),
+        empty=0,
+        show=parts.amount_text,
+        hint=hint,
+    )
+
+
 PAYMENT_RULES: tuple[FieldRule, ...] = (
     FieldRule(
         "method",
@@ -66,22 +78,8 @@ PAYMENT_RULES: tuple[FieldRule, ...] = (
         choices=METHODS,
     ),
     parts.date_rule("received_on", "Date received", required=True),
-    FieldRule(
-        "amount_cents",
-        "Amount",
-        using(validation.money, required=False),
-        empty=0,
-        show=parts.money_text,
-        hint="e.g. 85.00",
-    ),
-    FieldRule(
-        "gratuity_cents",
-        "Gratuity",
-        using(validation.money, required=False),
-        empty=0,
-        show=parts.money_text,
-        hint="a tip, apart from the payment",
-    ),
+    _money_rule("amount_cents", "Amount", "e.g. 85.00"),
+    _money_rule("gratuity_cents", "Gratuity", "a tip, apart from the payment"),
     FieldRule("reference", "Reference", parts.reference(), hint="check number, last 4 digits"),
     FieldRule("payer_id", "Payer", payers.payer_picker(), empty=None),
     FieldRule("notes", "Notes", parts.text(2000), multiline=True),

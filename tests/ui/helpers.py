@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from frontdesk.models import BaseModel, Client
 from frontdesk.services import clients
 from ui.dialogs.form_dialog import FormDialog
+from ui.form_page import RecordFormPage
 
 # --- finding widgets ----------------------------------------------------------------------
 
@@ -343,6 +344,8 @@ class StrayDialogGuard:
         first = self.first_seen.setdefault(id(box), time.monotonic())
         if time.monotonic() - first > self.limit:
             self.strays.append(f"{box.windowTitle()!r}: {getattr(box, 'text', str)()}")
+            for page in box.findChildren(RecordFormPage):  # no "Unsaved changes" question
+                page.form.dirty = False
             box.reject()
 
     def stop(self) -> None:

@@ -64,7 +64,10 @@ def test_a_selected_row_keeps_its_alert_colour(qtbot, demo_window):
     qtbot.keyClicks(QApplication.focusWidget(), typed_name(clotting))
     table = find_input(demo_window, "Clients")
     qtbot.waitUntil(lambda: table.model().rowCount() == 1)
-    index = table.model().index(0, 4)
+    model = table.model()
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    alerts = headings.index("Alerts")
+    index = model.index(0, alerts)
     assert table.selectionModel().isRowSelected(0)
     option = QStyleOptionViewItem()
     table.itemDelegate().initStyleOption(option, index)

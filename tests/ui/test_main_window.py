@@ -123,7 +123,10 @@ def test_selftest_command_builds_the_window_over_a_database(qapp, tmp_path, caps
     assert (
         capsys.readouterr()
         .out.strip()
-        .endswith("the main window opened with Clients, Prescriptions, Insurers, Visits")
+        .endswith(
+            "the main window opened with Clients, Prescriptions, Insurers, Visits, Receipts, "
+            "Settings"
+        )
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pypdfium2
 import pytest
 from helpers import (
     click,
@@ -19,6 +18,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QTableView
 
 from frontdesk.models import Client, Prescription
+from tests.pdf_text import pdf_text
 from ui.pdf_view import PdfPreviewDialog
 from ui.tables import STATE_COLOURS
 
@@ -83,14 +83,6 @@ def click_row_of(qtbot, window, client_name: str) -> None:
 
 def client_named(name: str) -> Client:
     return next(client for client in Client.select() if client.display_name == name)
-
-
-def pdf_text(pdf: bytes) -> str:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return " ".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 def test_needs_attention_lists_ending_used_up_and_expired_in_their_colours(screen):

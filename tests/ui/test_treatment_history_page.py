@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-import pypdfium2
 import pytest
 from helpers import (
     add_client,
@@ -23,6 +22,7 @@ from frontdesk.models import AuditEvent, Client, InjuryCase, Therapist, Visit
 from frontdesk.services import visits
 from frontdesk.services.history import when_text
 from tests.faults import DISK_FULL
+from tests.pdf_text import pdf_text
 from ui.pdf_view import PdfPreviewDialog
 from ui.screens.treatment_history import TreatmentHistoryPage
 
@@ -93,14 +93,6 @@ def dates(visits_or_rows) -> list[str]:
         item["Date"] if isinstance(item, dict) else when_text(item.starts_at)
         for item in visits_or_rows
     ]
-
-
-def pdf_text(pdf: bytes) -> str:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return " ".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 def test_shows_the_clients_visits_newest_first_under_alerts_and_progress(page, client):

@@ -27,22 +27,7 @@ from frontdesk.services.visits import VisitRefused
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationError
 from ui.errors import refusal
-from ui.widgets import button, chain_tab_order
-
-
-def error_label(name: str, parent: QWidget) -> QLabel:
-    """A red line, hidden until it has something to say."""
-    label = QLabel(parent)
-    label.setProperty("class", "fieldError")
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.hide()
-    return label
-
-
-def show_text(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
+from ui.widgets import button, chain_tab_order, error_label, show_text
 
 
 @dataclass(frozen=True)

@@ -18,36 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk import catalog, formatting
-from frontdesk.models import Client, Prescription
-from frontdesk.services import booking, clients, clinic, visits
+from frontdesk import catalog
+from frontdesk.models import Prescription
+from frontdesk.services import booking, clinic, visits
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationError
 from ui.errors import refusal
 from ui.forms import CheckList
-from ui.record_picker import MAX_SUGGESTIONS, RecordPicker
-from ui.widgets import button, chain_tab_order
+from ui.pickers import client_picker
+from ui.widgets import button, chain_tab_order, error_label
 
 DEFAULT_MINUTES = 60
 FIRST_HOUR = time(9, 0)
-
-
-def client_text(client) -> str:
-    """How a client reads in the picker: "Last, First (MM/DD/YYYY)"."""
-    name = getattr(client, "name", None) or client.display_name
-    return f"{name} ({formatting.us_date(client.date_of_birth)})"
-
-
-def client_picker(parent: QWidget | None = None) -> RecordPicker:
-    """Find a client by name, phone or birth date; its value is the client's id."""
-    return RecordPicker(
-        lambda text: clients.search_clients(text, limit=MAX_SUGGESTIONS),
-        client_text,
-        lambda client_id: Client.get_or_none(Client.id == client_id),
-        "Type part of the name, then pick (required)",
-        parent=parent,
-    )
 
 
 class BookVisitDialog(QDialog):
@@ -86,11 +69,7 @@ class BookVisitDialog(QDialog):
         self.warnings.setAccessibleName("Prescription warnings")
         self.warnings.setWordWrap(True)
         self.warnings.hide()
-        self.error = QLabel(self)
-        self.error.setProperty("class", "fieldError")
-        self.error.setAccessibleName("Booking error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("Booking error", self)
         self.book_button = button("Book visit", "visits", primary=True, parent=self)
         self.cancel_button = button("Cancel", parent=self)
         self._lay_out()

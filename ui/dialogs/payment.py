@@ -10,16 +10,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from frontdesk import formatting, validation
 from frontdesk.models import Client, Payment
-from frontdesk.services import allocation, ledger
+from frontdesk.services import allocation, ledger, receipts
 from frontdesk.services.ledger import PAYER_KINDS, PAYMENT_RULES
 from frontdesk.validation import ValidationError
 from ui.dialogs.form_dialog import FormDialog
+from ui.dialogs.receipt_flow import print_document
 from ui.form_page import RecordFormPage
-from ui.screens.coverage_forms import payer_picker
+from ui.pickers import payer_picker
+from ui.widgets import button
 
 
 class PaymentPage(RecordFormPage):
@@ -136,19 +139,50 @@ def _share_line(visit: allocation.OwingVisit, cents: int) -> str:
 
 
 class PaymentDialog(FormDialog):
-    """Takes one or more payments; closes once the chosen visit is paid, or on Close."""
+    """Takes one or more payments, then prints their receipt; Close ends it.
+
+    Once the chosen visit is paid, "Print receipt" becomes the button Enter presses.
+    """
+
+    fix_requested = Signal(object)  # a receipts.Problem chosen to fix elsewhere
 
     def __init__(self, client_id: int, visit_id: int | None = None, parent=None) -> None:
         self.payment_page = PaymentPage(client_id, visit_id)
         super().__init__(self.payment_page, "Take payment", parent)
+        page = self.payment_page
+        self.receipt_button = button("Print receipt", "print", parent=page)
+        self.receipt_button.setEnabled(False)
+        page.button_row.insertWidget(
+            page.button_row.indexOf(page.cancel_button), self.receipt_button
+        )
+        self.receipt_button.clicked.connect(self.print_receipt)
         self.resize(560, 640)
 
     def _saved(self, record_id: int) -> None:
         page = self.payment_page
         page.paid.append(Payment.get_by_id(record_id))
         self.record_id = record_id
-        if page.paid_up():
-            self.accept()
-            return
         page.start_next()
         page.show_summary("")
+        self.receipt_button.setEnabled(True)
+        if page.paid_up():
+            page.save_button.setDefault(False)
+            self.receipt_button.setDefault(True)
+            self.receipt_button.setFocus()
+
+    def print_receipt(self) -> None:
+        """The receipt of the visit paid here, or of the payments taken here."""
+        page = self.payment_page
+        if page.first_visit is not None:
+            visits = [page.first_visit]
+            fix = print_document(
+                self, lambda: receipts.draft_receipt(page.client_id, visit_ids=visits)
+            )
+        else:
+            last = page.paid[-1].id
+            fix = print_document(
+                self, lambda: receipts.draft_receipt(page.client_id, payment_id=last)
+            )
+        if fix is not None:
+            self.fix_requested.emit(fix)
+            self.reject()

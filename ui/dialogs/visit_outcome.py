@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QWidget
 
 from frontdesk import formatting
@@ -76,6 +78,17 @@ def complete(parent: QWidget, row: DaySheetRow) -> None:
     AmountReasonDialog(ask, act, parent).exec()
 
 
+def _without_treatment(
+    parent: QWidget, row: DaySheetRow, ask: Ask, change: Callable[..., object]
+) -> None:
+    """End the visit untreated by `change` (visits.mark_no_show or cancel_visit): fee, reason."""
+
+    def act(cents: int, reason: str) -> None:
+        change(row.visit_id, row.version, fee_cents=cents, reason=reason)
+
+    AmountReasonDialog(ask, act, parent).exec()
+
+
 def no_show(parent: QWidget, row: DaySheetRow) -> None:
     """The client did not come: a no-show fee if the clinic charges one."""
     ask = Ask(
@@ -85,11 +98,7 @@ def no_show(parent: QWidget, row: DaySheetRow) -> None:
         amount_label="No-show fee",
         reason_hint="e.g. no answer to the reminder call",
     )
-
-    def act(cents: int, reason: str) -> None:
-        visits.mark_no_show(row.visit_id, row.version, fee_cents=cents, reason=reason)
-
-    AmountReasonDialog(ask, act, parent).exec()
+    _without_treatment(parent, row, ask, visits.mark_no_show)
 
 
 def cancel(parent: QWidget, row: DaySheetRow) -> None:
@@ -102,8 +111,4 @@ def cancel(parent: QWidget, row: DaySheetRow) -> None:
         amount_label="Late-cancel fee",
         reason_hint="e.g. client is ill",
     )
-
-    def act(cents: int, reason: str) -> None:
-        visits.cancel_visit(row.visit_id, row.version, fee_cents=cents, reason=reason)
-
-    AmountReasonDialog(ask, act, parent).exec()
+    _without_treatment(parent, row, ask, visits.cancel_visit)

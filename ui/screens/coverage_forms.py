@@ -7,34 +7,13 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from frontdesk.fieldrules import FieldRule
-from frontdesk.models import Client, Coverage, InjuryCase, Payer
-from frontdesk.services import cases, coverage, payers
+from frontdesk.models import Client, Coverage, InjuryCase
+from frontdesk.services import cases, coverage
 from ui.form_page import RecordFormPage
-from ui.record_picker import MAX_SUGGESTIONS, RecordPicker
+from ui.pickers import payer_picker
+from ui.record_picker import RecordPicker
 
 KIND_HEADINGS = {"workers_comp": "workers' compensation case", "auto": "auto accident case"}
-
-
-def payer_text(payer: Payer) -> str:
-    """How an insurer reads in a picker: its name and whether the clinic accepts it."""
-    accepted = dict(payers.ACCEPTANCE_CHOICES).get(payer.acceptance, payer.acceptance)
-    return f"{payer.name} · {accepted}"
-
-
-def payer_picker(kind: str = "", parent: QWidget | None = None) -> RecordPicker:
-    """Find an insurer (of one kind, when given) by any part of its name, alias or plan."""
-
-    def find(text: str) -> list[Payer]:
-        found = payers.search_payers(text, MAX_SUGGESTIONS * 2)
-        return [payer for payer in found if not kind or payer.kind == kind]
-
-    return RecordPicker(
-        find,
-        payer_text,
-        lambda payer_id: Payer.get_or_none(Payer.id == payer_id),
-        "Type part of the name, then pick (required)",
-        parent=parent,
-    )
 
 
 class ClientRecordPage(RecordFormPage):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
-from frontdesk.services import visits
+from frontdesk.services import receipts, visits
 from frontdesk.services.records import RecordChanged
 from frontdesk.services.visits import DaySheetRow
 from frontdesk.storage_errors import StorageError
@@ -26,6 +26,7 @@ from ui.dialogs import visit_outcome as outcome
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.dialogs.client_account import ClientAccountDialog
 from ui.dialogs.payment import PaymentDialog
+from ui.dialogs.receipt_flow import print_document
 from ui.errors import refusal
 from ui.tables import (
     CAUTION_COLOUR,
@@ -38,7 +39,7 @@ from ui.tables import (
     colour_brush,
     record_table,
 )
-from ui.widgets import button, button_bar, chain_tab_order, title
+from ui.widgets import button, button_bar, chain_tab_order, error_label, title
 
 STATUS_COLOURS = {  # only where the status carries meaning
     "completed": OK_COLOUR,
@@ -77,6 +78,7 @@ ACTIONS = (
     ("Cancel visit", ""),
     ("Treatment note", ""),
     ("Take payment", ""),
+    ("Receipt", ""),
     ("Account", ""),
     ("History", ""),
 )
@@ -87,6 +89,7 @@ class DaySheetPage(QWidget):
 
     open_note = Signal(int)  # a visit's id
     open_history = Signal(int)  # a client's id
+    fix_requested = Signal(object)  # a receipts.Problem chosen to fix elsewhere
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,11 +108,7 @@ class DaySheetPage(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setWordWrap(True)
         self.count_label.setAccessibleName("Count")
-        self.message = QLabel(self)
-        self.message.setProperty("class", "fieldError")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        self.message.hide()
+        self.message = error_label("Message", self)
         self._lay_out()
         self.today_shortcut = QShortcut(QKeySequence("Ctrl+T"), self)
         self.today_shortcut.activated.connect(self.show_today)
@@ -123,6 +122,7 @@ class DaySheetPage(QWidget):
         self.actions["Cancel visit"].clicked.connect(lambda: self._act(self._cancel))
         self.actions["Take payment"].clicked.connect(lambda: self._act(self._take_payment))
         self.actions["Account"].clicked.connect(lambda: self._act(self._account))
+        self.actions["Receipt"].clicked.connect(lambda: self._act(self._receipt))
         self.actions["Treatment note"].clicked.connect(
             lambda: self._act(lambda row: self.open_note.emit(row.visit_id))
         )
@@ -262,7 +262,17 @@ class DaySheetPage(QWidget):
         outcome.cancel(self, row)
 
     def _take_payment(self, row: DaySheetRow) -> None:
-        PaymentDialog(row.client_id, row.visit_id, self).exec()
+        dialog = PaymentDialog(row.client_id, row.visit_id, self)
+        dialog.fix_requested.connect(self.fix_requested)
+        dialog.exec()
+
+    def _receipt(self, row: DaySheetRow) -> None:
+        """The HSA/FSA receipt of the visit, with what was paid on it."""
+        fix = print_document(
+            self, lambda: receipts.draft_receipt(row.client_id, visit_ids=[row.visit_id])
+        )
+        if fix is not None:
+            self.fix_requested.emit(fix)
 
     def _account(self, row: DaySheetRow) -> None:
         ClientAccountDialog(row.client_id, self).exec()

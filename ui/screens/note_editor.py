@@ -29,11 +29,10 @@ from frontdesk.services.notes import CHECKLISTS, NOTE_RULES
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationError, ValidationErrors
-from ui.dialogs.amount_reason import error_label, show_text
 from ui.errors import refusal
 from ui.form_page import RecordFormPage
 from ui.forms import CheckList
-from ui.widgets import button, chain_tab_order, confirm
+from ui.widgets import button, chain_tab_order, confirm, error_label, show_text
 
 AUTOSAVE_MS = 1500
 RULE_ORDER = ("pain_before", "subjective", "objective", "assessment", "plan", "pain_after")

@@ -17,6 +17,7 @@ class VisitsScreen(QWidget):
     """The day sheet first; a note or a history opens over it and Back returns to it."""
 
     client_opened = Signal(int)  # a note or a history of this client is open
+    fix_requested = Signal(object)  # a receipts.Problem chosen to fix elsewhere
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +32,7 @@ class VisitsScreen(QWidget):
         layout.addWidget(self.pages)
         self.day_sheet.open_note.connect(self.open_note)
         self.day_sheet.open_history.connect(self.open_history)
+        self.day_sheet.fix_requested.connect(self.fix_requested)
         self.history_page.note_requested.connect(self.open_note)
         self.history_page.back_requested.connect(self.show_day_sheet)
 
