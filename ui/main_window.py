@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontdesk.services.receipts import Problem
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
+from frontdesk.services.receipts import Problem
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen

@@ -25,10 +25,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from frontdesk import formatting
-from frontdesk.models import Physician, Visit
-from frontdesk.services import prescriptions, visits
+from frontdesk.models import Payment, Physician, Visit
+from frontdesk.services import ledger, prescriptions, visits
 from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.book_visit import BookVisitDialog
+from ui.dialogs.payment import PaymentDialog
 from ui.tables import ACCEPTANCE_COLOURS, CONTRAINDICATION_COLOUR
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -334,3 +335,71 @@ def test_a_visit_changed_elsewhere_is_refused_in_the_message_line(qtbot, screen)
     assert rows(screen)[0]["Prescription"] == "Wellness (non-medical)"  # as it is now
     outcome(qtbot, screen, "No-show")
     assert rows(screen)[0]["Status"] == "No-show"
+
+
+def next_saturday() -> date:
+    """A day the demo clinic books nothing on (it books weekdays), after tomorrow."""
+    day = date.today() + timedelta(days=2)
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def demo_client_free_to_book(day: date):
+    """A demo client whose current prescription would count a visit on `day` as medical."""
+    from frontdesk.models import Client
+    from frontdesk.services import booking
+
+    for client in Client.select().where(~Client.archived).order_by(Client.last_name):
+        same_name = Client.select().where(Client.last_name == client.last_name).count()
+        rx_id = booking.booking_choices(client.id, day).prescription_id
+        if same_name == 1 and rx_id and not booking.booking_warnings(client.id, day, rx_id):
+            return client
+    raise AssertionError("no demo client has a prescription for that day")
+
+
+def test_the_receptionist_books_checks_in_and_takes_a_split_payment_by_keyboard(qtbot, screen):
+    saturday = next_saturday()
+    client = demo_client_free_to_book(saturday)
+    sheet = screen.visits_screen.day_sheet
+    find_button(screen, "Next day").setFocus()
+    while shown_day(screen) < saturday:
+        press(qtbot, Qt.Key.Key_Space)
+
+    def book_it(dialog: BookVisitDialog) -> None:
+        assert focused_name() == "Client"
+        pick_suggestion(qtbot, client.last_name)
+        qtbot.waitUntil(lambda: dialog.client.record_id == client.id)
+        assert dialog.choices["prescription"].currentData() is not None  # chosen for her
+        find_button(dialog, "Book visit").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+
+    with booking_dialog(qtbot, book_it):
+        find_button(screen, "Book visit").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+    visit = Visit.get((Visit.client == client) & (Visit.starts_at >= saturday))
+    assert (visit.wellness, visit.prescription_id is not None) == (False, True)
+    assert sheet.selected_row().visit_id == visit.id
+    find_button(screen, "Check in").setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert Visit.get_by_id(visit.id).status == "checked_in"
+    outcome(qtbot, screen, "Complete")
+    charge = ledger.visit_charges([visit.id])[visit.id]
+    assert charge > 2000
+
+    def split(dialog: PaymentDialog) -> None:
+        key_in(qtbot, "Method", "HSA")
+        key_in(qtbot, "Amount", "20")
+        press(qtbot, Qt.Key.Key_Return)
+        key_in(qtbot, "Method", "Cash")
+        key_in(qtbot, "Gratuity", "10")
+        press(qtbot, Qt.Key.Key_Return)
+        find_button(dialog, "Close").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+
+    with working_in(qtbot, PaymentDialog, split):
+        find_button(screen, "Take payment").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+    paid = {p.method: p for p in Payment.select().where(Payment.client == client)}
+    assert paid["hsa_fsa_card"].amount_cents == 2000
+    assert (paid["cash"].amount_cents, paid["cash"].gratuity_cents) == (charge - 2000, 1000)
+    [row] = [r for r in rows(screen) if r["Client"] == client.display_name]
+    assert (row["Status"], row["Balance"]) == ("Completed", "$0.00")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from frontdesk.services.receipts import Problem
 from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from frontdesk.services.receipts import Problem
 from ui.widgets import button, chain_tab_order
 
 FIX_TEXTS = {
