@@ -16,14 +16,17 @@ from helpers import (
     working_in,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from frontdesk import formatting
 from frontdesk.models import Payment, PaymentAllocation, Therapist, Visit
 from frontdesk.services import ledger, visits
+from tests.pdf_text import pdf_text
 from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.client_account import ClientAccountDialog
 from ui.dialogs.payment import PaymentDialog
+from ui.dialogs.receipt_check import CompletenessDialog
+from ui.dialogs.receipt_preview import ReceiptPreviewDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 DAY = date.today() + timedelta(days=120)  # the demo books nothing so far ahead
@@ -186,3 +189,34 @@ def test_an_overpayment_stays_as_credit_and_can_be_refunded(qtbot, sheet):
         press_button(qtbot, sheet, "Account")
     refund_entry = Payment.get((Payment.client == visit.client_id) & (Payment.kind == "refund"))
     assert (refund_entry.amount_cents, refund_entry.reason) == (2000, "Overpaid")
+
+
+def test_the_day_sheet_prints_the_receipt_of_a_visit(qtbot, sheet, monkeypatch, tmp_path):
+    visit = completed_visit()  # wellness care: never printed as medical
+    charge = charge_of(visit)
+    ledger.record_payment(
+        {"method": "cash", "received_on": formatting.us_date(date.today()), "amount_cents": "500"},
+        visit.client_id,
+        allocations={visit.id: charge},
+    )
+    show_visit(sheet, visit)
+    saved = tmp_path / "receipt.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(saved), ""))
+
+    def save(preview: ReceiptPreviewDialog) -> None:
+        press_button(qtbot, preview, "Save as PDF…")
+        press_button(qtbot, preview, "Close")
+
+    def print_anyway(check: CompletenessDialog) -> None:
+        listed = " ".join(label.text() for label in check.findChildren(QLabel))
+        assert "address" in listed  # the new client gave none
+        press_button(qtbot, check, "Print anyway")
+
+    with (
+        working_in(qtbot, ReceiptPreviewDialog, save),
+        working_in(qtbot, CompletenessDialog, print_anyway),
+    ):
+        press_button(qtbot, sheet, "Receipt")
+    text = pdf_text(saved.read_bytes())
+    assert visit.client.last_name in text and "Receipt no. 1" in text
+    assert "Non-medical service: not HSA/FSA eligible" in text

@@ -22,14 +22,16 @@ from helpers import (
     working_in,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from frontdesk import formatting
 from frontdesk.models import Payment, Physician, Visit
 from frontdesk.services import ledger, prescriptions, visits
+from tests.pdf_text import pdf_text
 from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.dialogs.payment import PaymentDialog
+from ui.dialogs.receipt_preview import ReceiptPreviewDialog
 from ui.tables import ACCEPTANCE_COLOURS, CONTRAINDICATION_COLOUR
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -356,7 +358,9 @@ def demo_client_free_to_book(day: date):
     raise AssertionError("no demo client has a prescription for that day")
 
 
-def test_the_receptionist_books_checks_in_and_takes_a_split_payment_by_keyboard(qtbot, screen):
+def test_the_receptionist_books_checks_in_and_takes_a_split_payment_by_keyboard(
+    qtbot, screen, monkeypatch, tmp_path
+):
     saturday = next_saturday()
     client = demo_client_free_to_book(saturday)
     sheet = screen.visits_screen.day_sheet
@@ -392,12 +396,24 @@ def test_the_receptionist_books_checks_in_and_takes_a_split_payment_by_keyboard(
         key_in(qtbot, "Method", "Cash")
         key_in(qtbot, "Gratuity", "10")
         press(qtbot, Qt.Key.Key_Return)
+        with working_in(qtbot, ReceiptPreviewDialog, save_receipt):
+            press(qtbot, Qt.Key.Key_Space)  # on "Print receipt", where the focus now is
         find_button(dialog, "Close").setFocus()
         press(qtbot, Qt.Key.Key_Space)
 
+    def save_receipt(preview: ReceiptPreviewDialog) -> None:
+        find_button(preview, "Save as PDF…").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+        find_button(preview, "Close").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+
+    saved = tmp_path / "receipt.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(saved), ""))
     with working_in(qtbot, PaymentDialog, split):
         find_button(screen, "Take payment").setFocus()
         press(qtbot, Qt.Key.Key_Space)
+    receipt_text = pdf_text(saved.read_bytes())
+    assert "Receipt no. 1" in receipt_text and "PAID IN FULL" in receipt_text
     paid = {p.method: p for p in Payment.select().where(Payment.client == client)}
     assert paid["hsa_fsa_card"].amount_cents == 2000
     assert (paid["cash"].amount_cents, paid["cash"].gratuity_cents) == (charge - 2000, 1000)
