@@ -144,13 +144,13 @@ def test_a_programs_discount_and_unit_rounding_are_saved_and_shown(qtbot, window
         click_button(qtbot, window, "Edit insurer")
     program = Payer.get(Payer.name == "ChooseHealthy Affinity Program")
     assert (program.unit_rounding, program.discount_percent) == ("whole", 20)
-    assert "Whole units only (each full 15 minutes)" in details(window)
+    qtbot.waitUntil(lambda: "Whole units only (each full 15 minutes)" in details(window))
     assert "20% off the fee" in details(window)
 
 
 def test_a_discount_on_an_insurer_is_refused_beside_it(qtbot, window):
     look_up(qtbot, window, "HMSA")
-    assert "8-minute rule" in details(window)
+    qtbot.waitUntil(lambda: "8-minute rule" in details(window))  # new rows show once laid out
     assert "Discount" not in visible_texts(window.insurers_screen.details)
 
     def give_a_discount(dialog: FormDialog) -> None:
