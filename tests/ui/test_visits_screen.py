@@ -16,6 +16,7 @@ from helpers import (
     key_in,
     pick_suggestion,
     press,
+    tab_to,
     table_rows,
     type_text,
     visible_texts,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from frontdesk import formatting
 from frontdesk.models import Payment, Physician, Visit
-from frontdesk.services import ledger, prescriptions, visits
+from frontdesk.services import clinic, ledger, prescriptions, visits
 from tests.pdf_text import pdf_text
 from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.book_visit import BookVisitDialog
@@ -419,3 +420,70 @@ def test_the_receptionist_books_checks_in_and_takes_a_split_payment_by_keyboard(
     assert (paid["cash"].amount_cents, paid["cash"].gratuity_cents) == (charge - 2000, 1000)
     [row] = [r for r in rows(screen) if r["Client"] == client.display_name]
     assert (row["Status"], row["Balance"]) == ("Completed", "$0.00")
+
+
+def _no_prescription(client) -> tuple[date, list[str]]:
+    return FREE_DAY, []
+
+
+def _used_up(client) -> tuple[date, list[str]]:
+    rx = prescribe_for(client, treatments_prescribed="1")
+    therapist = clinic.active_therapists()[-1]
+    on_day = datetime.combine(FREE_DAY - timedelta(days=30), datetime.min.time()).replace(hour=8)
+    visits.book_visit(client.id, therapist.id, on_day, 60, prescription_id=rx.id)
+    return FREE_DAY - timedelta(days=20), []
+
+
+def _after_end(client) -> tuple[date, list[str]]:
+    prescribe_for(client, duration="1 months")
+    return FREE_DAY, []
+
+
+def _before_written(client) -> tuple[date, list[str]]:
+    prescribe_for(client)
+    return date.today() - timedelta(days=3), []
+
+
+def _area_not_prescribed(client) -> tuple[date, list[str]]:
+    prescribe_for(client)  # the lower back only
+    return date.today() + timedelta(days=30), ["Neck (cervical)"]
+
+
+@pytest.mark.parametrize(
+    ("prepare", "warned"),
+    [
+        (_no_prescription, "No prescription on file"),
+        (_used_up, "All 1 prescribed visits are used or booked"),
+        (_after_end, "after the prescription ended"),
+        (_before_written, "before the prescription was written"),
+        (_area_not_prescribed, "Not on the prescription: Neck (cervical)"),
+    ],
+)
+def test_booking_warns_of_each_reason_and_books_only_as_wellness(qtbot, screen, prepare, warned):
+    client = add_client()
+    day, extra_areas = prepare(client)
+    screen.visits_screen.day_sheet.show_day(day)
+    seen: dict = {}
+
+    def by_keyboard(dialog: BookVisitDialog) -> None:
+        pick_suggestion(qtbot, client.last_name)
+        qtbot.waitUntil(lambda: dialog.client.record_id == client.id)
+        for area in extra_areas:
+            tab_to(qtbot, area)
+            press(qtbot, Qt.Key.Key_Space)
+        find_button(dialog, "Book visit").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+        seen["warnings"] = dialog.warnings.text()
+        assert focused_name() == "Reason for wellness care"
+        type_text(qtbot, "Client chose a wellness massage")
+        press(qtbot, Qt.Key.Key_Return)
+
+    with booking_dialog(qtbot, by_keyboard):
+        find_button(screen, "Book visit").setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+    assert warned in seen["warnings"]
+    visit = Visit.get(
+        (Visit.client == client) & (Visit.starts_at >= datetime.combine(day, datetime.min.time()))
+    )
+    assert (visit.wellness, visit.prescription_id) == (True, None)
+    assert visit.wellness_reason == "Client chose a wellness massage"
