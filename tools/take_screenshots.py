@@ -329,7 +329,7 @@ def receipts_screens(window: MainWindow) -> None:
         save(dialog, "new-receipt.png")
     gaps = (
         receipts.Problem("Diego Alvarez, LMT, NMT has no state license number.", "therapist", 1),
-        receipts.Problem("Lee, Emily has no address on file.", "client", 1),
+        receipts.Problem("The client has no full address on file.", "client", 1),
         receipts.Problem("The visit of 11/02/2026 is after its prescription ended.", "visit", 1),
     )
     with shown(CompletenessDialog(gaps, window)) as check:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from frontdesk.models import Payment, Visit
+from frontdesk.models import Visit
 from frontdesk.services import ledger
 
 
@@ -47,8 +47,3 @@ def spread(amount_cents: int, owing: list[OwingVisit], first: int | None = None)
         shares[visit.visit_id] = share
         left -= share
     return shares
-
-
-def voided_ids(entries: list[Payment]) -> set[int]:
-    """The ids of the entries among `entries` that a void among them cancels."""
-    return {entry.reverses_id for entry in entries if entry.kind == "void"}

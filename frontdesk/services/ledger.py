@@ -41,6 +41,7 @@ PAYER_KINDS = {  # a payment by one of these methods names a payer of one of the
     "discount_program": ("discount_program",),
 }
 KINDS = ("payment", "refund", "void")
+KIND_LABELS = {"payment": "Payment", "refund": "Refund", "void": "Void"}
 
 
 class LedgerRefused(ValueError):
@@ -375,6 +376,11 @@ def refund_payment(
         way = validation.choice(method, "Method", dict(METHODS)) if method else payment.method
         values = _reversal(payment, "refund", amount_cents, why, on or date.today(), way)
         return records.save_record(Payment, None, None, values, noun="payment", actor=actor)
+
+
+def voided_ids(entries: Iterable[Payment]) -> set[int]:
+    """The ids of the entries among `entries` that a void among them cancels."""
+    return {entry.reverses_id for entry in entries if entry.kind == "void"}
 
 
 def client_entries(client_id: int) -> list[Payment]:

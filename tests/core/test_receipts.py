@@ -403,7 +403,7 @@ def test_gaps_in_the_clinic_therapist_and_client_are_found(emily, therapist):
         Problem("The clinic's profile has no tax ID (EIN).", "clinic", None),
         Problem("The clinic's profile has no NPI.", "clinic", None),
         Problem("Hannah Okafor, LMT has no state license number.", "therapist", therapist.id),
-        Problem("Emily Rose Lee has no full address on file.", "client", emily.client.id),
+        Problem("The client has no full address on file.", "client", emily.client.id),
     }
     Therapist.update(license_number="LMT-1", license_state="").execute()
     assert Problem(
@@ -413,7 +413,7 @@ def test_gaps_in_the_clinic_therapist_and_client_are_found(emily, therapist):
 
 def test_a_client_without_a_date_of_birth_is_found():
     client = Client(id=7, first_name="Ana", last_name="Silva", date_of_birth=None)
-    assert Problem("Ana Silva has no date of birth.", "client", 7) in (
+    assert Problem("The client has no date of birth on file.", "client", 7) in (
         completeness.client_problems(client)
     )
 
@@ -486,3 +486,30 @@ def test_check_looks_again_at_the_database(emily, therapist):
     Therapist.update(license_number="LMT-21873").execute()
     assert receipts.check(draft) == ()
     assert draft.problems != ()  # the draft itself is as it was made
+
+
+def test_a_tip_on_a_payment_spread_over_visits_is_shared_not_repeated(therapist, physician):
+    client = new_client(first="Ines", last="Vargas")
+    first = treat(client, therapist, date(2026, 11, 20), wellness="Relaxation")
+    second = treat(client, therapist, date(2026, 11, 23), wellness="Relaxation")
+    charges = ledger.visit_charges([first.id, second.id])
+    payment = pay(client, TODAY, "credit_card", charges, gratuity=2000)
+    tips = [
+        receipts.draft_receipt(client.id, visit_ids=[visit.id]).content["totals"]["gratuity_cents"]
+        for visit in (first, second)
+    ]
+    whole = receipts.draft_receipt(client.id, payment_id=payment.id)
+    assert sum(tips) == 2000 and tips[0] == tips[1] == 1000  # each visit's share, once
+    assert whole.content["totals"]["gratuity_cents"] == 2000
+
+
+def test_a_receipt_is_numbered_from_the_payments_as_they_are_then(therapist, physician):
+    client = new_client(first="Ines", last="Vargas")
+    visit = treat(client, therapist, date(2026, 11, 20), wellness="Relaxation")
+    charge = ledger.visit_charges([visit.id])[visit.id]
+    payment = pay(client, TODAY, "cash", {visit.id: charge})
+    draft = receipts.draft_receipt(client.id, payment_id=payment.id)  # the preview
+    ledger.void_entry(payment.id, "Entered twice")  # meanwhile, at another desk
+    with pytest.raises(receipts.ReceiptRefused):
+        receipts.issue(draft)
+    assert not Receipt.select().exists()

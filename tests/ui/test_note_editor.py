@@ -187,3 +187,29 @@ def test_the_therapist_reads_the_history_then_signs_a_draft_from_it(qtbot, demo_
     press_button(qtbot, demo_window, "Back")
     assert screen.pages.currentWidget() is history  # back where it was opened from
     assert history.current_entry().note_state == "signed"
+
+
+def test_a_draft_still_saves_after_the_desk_completes_the_visit(qtbot, demo_window, open_note):
+    visit = prescribed_visit()
+    page = open_note(visit)
+    tab_to(qtbot, "Subjective")
+    type_text(qtbot, "Hip sore after running.")
+    current = Visit.get_by_id(visit.id)
+    visits.complete_visit(visit.id, current.version)  # at the front desk, meanwhile
+    page.save_quietly()
+    stored = Visit.get_by_id(visit.id)
+    assert (stored.subjective, stored.status) == ("Hip sore after running.", "completed")
+
+
+def test_a_note_signed_elsewhere_is_shown_signed_and_nothing_changes(qtbot, demo_window, open_note):
+    visit = prescribed_visit()
+    notes.save_draft(visit.id, visit.version, {"subjective": "Signed at the other PC."})
+    page = open_note(visit)
+    stored = Visit.get_by_id(visit.id)
+    notes.sign_note(visit.id, visit.therapist_id, stored.version)  # on the other PC
+    tab_to(qtbot, "Plan")
+    type_text(qtbot, "Typed here too late.")
+    page.save_quietly()
+    assert "signed and cannot be changed" in page.summary.text()
+    assert find_input(page, "Subjective").isReadOnly()
+    assert Visit.get_by_id(visit.id).plan == ""

@@ -220,3 +220,31 @@ def test_the_day_sheet_prints_the_receipt_of_a_visit(qtbot, sheet, monkeypatch, 
     text = pdf_text(saved.read_bytes())
     assert visit.client.last_name in text and "Receipt no. 1" in text
     assert "Non-medical service: not HSA/FSA eligible" in text
+
+
+def test_a_payment_taken_elsewhere_meanwhile_is_not_turned_into_credit(qtbot, sheet):
+    visit = completed_visit()
+    charge = charge_of(visit)
+    show_visit(sheet, visit)
+
+    def paid_elsewhere(dialog: PaymentDialog) -> None:
+        ledger.record_payment(  # the same visit paid at another desk, meanwhile
+            {
+                "method": "cash",
+                "received_on": formatting.us_date(date.today()),
+                "amount_cents": "1",
+            },
+            visit.client_id,
+            allocations={visit.id: 100},
+        )
+        press(qtbot, Qt.Key.Key_Return)  # the amount shown: what was owed when it opened
+        assert "account changed meanwhile" in dialog.page.summary.text()
+        assert "credit" in find_input(dialog, "Applies to").text()  # shown as it is now
+        dialog.page.form.dirty = False
+        press_button(qtbot, dialog, "Close")
+
+    with working_in(qtbot, PaymentDialog, paid_elsewhere):
+        press_button(qtbot, sheet, "Take payment")
+    payments = Payment.select().where(Payment.client == visit.client_id)
+    assert [p.amount_cents for p in payments] == [100]  # only the other desk's
+    assert ledger.client_balance(visit.client_id).balance_cents == charge - 100

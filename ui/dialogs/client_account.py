@@ -13,15 +13,13 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from frontdesk import formatting
 from frontdesk.models import Client, Payment
-from frontdesk.services import allocation, ledger
+from frontdesk.services import ledger
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.amount_reason import AmountReasonDialog, Ask
 from ui.dialogs.payment import PaymentDialog
 from ui.errors import refusal
 from ui.tables import MUTED_COLOUR, Column, RecordTableModel, colour_brush, record_table
 from ui.widgets import button_bar, error_label, show_text, title
-
-KIND_LABELS = {"payment": "Payment", "refund": "Refund", "void": "Void"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class EntryRow:
 
     @property
     def what(self) -> str:
-        label = KIND_LABELS.get(self.entry.kind, self.entry.kind)
+        label = ledger.KIND_LABELS.get(self.entry.kind, self.entry.kind)
         return f"{label} of #{self.entry.reverses_id}" if self.entry.reverses_id else label
 
     @property
@@ -92,7 +90,7 @@ class ClientAccountDialog(QDialog):
         except StorageError as error:
             show_text(self.message, refusal("Could not show the account", error))
             return
-        voided = allocation.voided_ids(entries)
+        voided = ledger.voided_ids(entries)
         self.model.set_rows([EntryRow(entry, entry.id in voided) for entry in reversed(entries)])
         self.table.resizeColumnsToContents()
         if entries:

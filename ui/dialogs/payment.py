@@ -24,6 +24,11 @@ from ui.form_page import RecordFormPage
 from ui.pickers import payer_picker
 from ui.widgets import button
 
+ACCOUNT_CHANGED = (
+    "the account changed meanwhile (a payment was taken at another desk). Check where this "
+    "payment now goes, then record it again."
+)
+
 
 class PaymentPage(RecordFormPage):
     """One payment from one client, spread over the visits they owe on (`first_visit` first)."""
@@ -34,6 +39,7 @@ class PaymentPage(RecordFormPage):
         super().__init__("Take payment", "Record payment", parent)
         self.client_id, self.first_visit = client_id, first_visit
         self.paid: list[Payment] = []  # saved in this window, oldest first
+        self.shown_shares: dict[int, int] = {}  # where the window says the payment goes
         self.account = QLabel(self)
         self.account.setWordWrap(True)
         self.account.setAccessibleName("Account")
@@ -100,7 +106,7 @@ class PaymentPage(RecordFormPage):
         amount = self._amount()
         if amount is None:
             return ""
-        shares = self._shares(amount)
+        shares = self.shown_shares = self._shares(amount)
         owing = {v.visit_id: v for v in allocation.owing_visits(self.client_id)}
         lines = [_share_line(owing[visit_id], cents) for visit_id, cents in shares.items()]
         left = amount - sum(shares.values())
@@ -111,11 +117,21 @@ class PaymentPage(RecordFormPage):
     # --- saving ---------------------------------------------------------------------
 
     def write(self) -> Payment:
+        """Record the payment, put on the visits exactly as the window shows."""
         values = self.form.values()
-        amount = self._amount() or 0
-        return ledger.record_payment(
-            values, self.client_id, allocations=self._shares(amount) if amount else {}
-        )
+        amount = self._amount()
+        shares = self._shares(amount) if amount else {}
+        if amount is not None and shares != self.shown_shares:  # a payment taken elsewhere
+            self._follow_form()
+            raise ledger.LedgerRefused(ACCOUNT_CHANGED)
+        return ledger.record_payment(values, self.client_id, allocations=shares)
+
+    def save(self) -> bool:
+        try:
+            return super().save()
+        except ledger.LedgerRefused as refused:
+            self.show_summary(f"Not saved: {refused}")
+            return False
 
     def start_edit(self, record: Any) -> None:  # a payment is never edited: voided instead
         self.start_next()

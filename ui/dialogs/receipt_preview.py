@@ -29,6 +29,9 @@ class ReceiptPreviewDialog(PdfPreviewDialog):
         if self.receipt is None:
             try:
                 self.receipt = receipts.issue(self.draft)
+            except receipts.ReceiptRefused as refused:
+                self._say(f"Not printed: {refused}", problem=True)
+                return None
             except StorageError as error:
                 self._say(refusal("Not numbered", error), problem=True)
                 return None

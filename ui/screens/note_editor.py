@@ -205,8 +205,14 @@ class NoteEditorPage(RecordFormPage):
         next(iter(first_list.boxes.values())).setFocus()
 
     def changed_labels(self, current: Visit) -> list[str]:
+        """The note's parts another desk changed since this page opened the visit."""
         labels = [
             r.label for r in NOTE_RULES if self.opened.get(r.name) != getattr(current, r.name)
+        ]
+        labels += [
+            label
+            for name, (label, _items) in CHECKLISTS.items()
+            if self.opened.get(name) != getattr(current, name)
         ]
         if current.signed_at is not None and self.opened.get("signed_at") is None:
             labels.append("signed")
@@ -230,7 +236,13 @@ class NoteEditorPage(RecordFormPage):
             show_text(flag, f"{NOT_PRESCRIBED}: {', '.join(off)}." if off else "")
 
     def write(self) -> Visit:
-        visit = notes.save_draft(self.visit_id, self.opened["version"], self.form.values())
+        try:
+            visit = notes.save_draft(self.visit_id, self.opened["version"], self.form.values())
+        except RecordChanged as changed:
+            if self.changed_labels(changed.current):
+                raise  # the note itself changed elsewhere: offer to reload it
+            # only the visit moved on (checked in, completed at the desk): the note is ours
+            visit = notes.save_draft(self.visit_id, changed.current.version, self.form.values())
         self.state.setText(f"Draft saved at {formatting.clock(datetime.now())}. Not signed yet.")
         self._show_visit(visit)
         return visit
@@ -238,6 +250,17 @@ class NoteEditorPage(RecordFormPage):
     @property
     def visit_id(self) -> int:
         return self.visit.id
+
+    def save(self) -> bool:
+        """Save the draft; a note signed elsewhere meanwhile is shown as signed, unchanged."""
+        try:
+            return super().save()
+        except visits.VisitRefused as refused:
+            self.autosave.stop()
+            self.form.dirty = False
+            self.start_edit(visits.get_visit(self.visit_id))
+            self.show_summary(f"Not saved: {refused}")
+            return False
 
     def save_quietly(self) -> None:
         """The timer's save: only when everything typed is valid (errors show on leaving)."""

@@ -37,11 +37,9 @@ def clinic_problems() -> list[Problem]:
 def client_problems(client: Client) -> list[Problem]:
     problems = []
     if client.date_of_birth is None:
-        problems.append(Problem(f"{client.full_name} has no date of birth.", "client", client.id))
+        problems.append(Problem("The client has no date of birth on file.", "client", client.id))
     if not has_address(client):
-        problems.append(
-            Problem(f"{client.full_name} has no full address on file.", "client", client.id)
-        )
+        problems.append(Problem("The client has no full address on file.", "client", client.id))
     return problems
 
 

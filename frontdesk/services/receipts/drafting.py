@@ -142,7 +142,8 @@ def draft_receipt(
     totals = receipt_totals(parts, payments)
     request = {"payment_id": payment_id, "visit_ids": sorted(v.id for v in visits)}
     title = _title("hsa_fsa", client, when)
-    content = _content("hsa_fsa", client, title, totals["paid_cents"], request)
+    client_paid = totals["paid_cents"] - totals["third_party_cents"]
+    content = _content("hsa_fsa", client, title, client_paid, request)
     content |= _medical_parts(visits, parts)
     content |= {
         "visits": parts,

@@ -364,6 +364,14 @@ def _method(payment: Payment) -> str:
     return ledger.METHOD_LABELS.get(payment.method, payment.method)
 
 
+def gratuity_share(payment: Payment, amount_cents: int) -> int:
+    """The part of a payment's gratuity that goes with `amount_cents` of it (all of it when
+    the whole payment is meant), so a tip spread over visits is never counted twice."""
+    if amount_cents >= payment.amount_cents or payment.amount_cents <= 0:
+        return payment.gratuity_cents
+    return payment.gratuity_cents * amount_cents // payment.amount_cents
+
+
 def payment_part(payment: Payment, amount_cents: int) -> dict[str, Any]:
     return {
         "payment_id": payment.id,
@@ -372,7 +380,7 @@ def payment_part(payment: Payment, amount_cents: int) -> dict[str, Any]:
         "payer": payment.payer.name if payment.payer_id else "",
         "reference": payment.reference,
         "amount_cents": amount_cents,
-        "gratuity_cents": payment.gratuity_cents,
+        "gratuity_cents": gratuity_share(payment, amount_cents),
         "third_party": payment.method in THIRD_PARTY_METHODS,
     }
 
@@ -409,8 +417,6 @@ def gather_visits(visits: Sequence[Visit]) -> tuple[list[dict[str, Any]], list[d
 
 # --- the ledger over a period -----------------------------------------------------------------
 
-ENTRY_LABELS = {"payment": "Payment", "refund": "Refund", "void": "Void"}
-
 
 def ledger_parts(client_id: int, start: date, end: date) -> list[dict[str, Any]]:
     """Every ledger entry received from `start` to `end`: voids and what they cancel uncounted."""
@@ -437,7 +443,7 @@ def _dates_of(entry_ids: Iterable[int]) -> dict[int, date]:
 
 def _entry_part(entry: Payment, voided: bool, originals: dict[int, date]) -> dict[str, Any]:
     part = payment_part(entry, entry.amount_cents)
-    label = ENTRY_LABELS.get(entry.kind, entry.kind.title())
+    label = ledger.KIND_LABELS.get(entry.kind, entry.kind.title())
     if entry.reverses_id in originals:
         label += f" of the payment of {formatting.us_date(originals[entry.reverses_id])}"
     return {

@@ -8,7 +8,6 @@ the snapshot alone: a reprint is the original, marked as a duplicate.
 from __future__ import annotations
 
 import json
-import logging
 import operator
 import re
 from collections.abc import Mapping
@@ -22,9 +21,8 @@ from peewee import fn
 from frontdesk.models import Client, ClinicProfile, Receipt, database_proxy
 from frontdesk.services import audit, clinic, records
 from frontdesk.services.receipts.common import KIND_LABELS, KINDS, Draft, ReceiptRefused
+from frontdesk.services.receipts.drafting import redraft
 from frontdesk.textsearch import fold, word_starts
-
-log = logging.getLogger(__name__)
 
 LIST_LIMIT = 200
 HEAD_LENGTH = 40  # the start of a snapshot, holding its amount
@@ -69,12 +67,16 @@ def _snapshot_text(content: Mapping[str, Any]) -> str:
 def issue(draft: Draft, actor: str = "", *, today: date | None = None) -> Receipt:
     """Number the draft and keep exactly what it shows; audited as printed.
 
-    The number is committed before the document is drawn: print it from `receipt_pdf`.
-    RecordMissing when the client is gone; ReceiptRefused before the clinic is set up.
+    The document is drafted again under the write lock, so it shows the payments and
+    visits as they are when it is numbered (a preview may be older). The number is
+    committed before the document is drawn: print it from `receipt_pdf`. RecordMissing
+    when the client is gone; ReceiptRefused before the clinic is set up or when the
+    document can no longer be made (its payment was voided meanwhile, say).
     """
     issued_on = today or date.today()
     with database_proxy.atomic(lock_type="IMMEDIATE"):
         records.get_record(Client, draft.client_id, "client")
+        draft = redraft(draft)
         number = _take_number()
         snapshot = {**draft.content, "number": number, "issued_on": issued_on.isoformat()}
         receipt = Receipt.create(
