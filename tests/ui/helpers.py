@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.models import BaseModel, Client
-from frontdesk.services import clients
+from frontdesk.models import BaseModel, Client, Physician
+from frontdesk.services import clients, prescriptions
 from ui.dialogs.form_dialog import FormDialog
 from ui.form_page import RecordFormPage
 
@@ -464,6 +465,25 @@ def working_in(qtbot, kind: type[QDialog], work: Callable[[QDialog], None]) -> I
     if QApplication.activeWindow() is not owner:  # a desktop hands activation back; offscreen not
         owner.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+
+
+def prescribe_for(client, **changes: str):
+    """A prescription written today for six months, through the service."""
+    form = {
+        "physician_id": str(Physician.select().first().id),
+        "written_on": date.today().strftime("%m/%d/%Y"),
+        "reason": "Low back pain",
+        "diagnosis_codes": "M54.50",
+        "modality": "Massage therapy",
+        "techniques": ["myofascial_release"],
+        "body_areas": ["lower_back"],
+        "treatments_prescribed": "12",
+        "frequency": "1 per week",
+        "duration": "6 months",
+        "end_date": "",
+        "notes": "",
+    }
+    return prescriptions.save_prescription({**form, **changes}, client.id)
 
 
 # --- a client's coverage and cases ----------------------------------------------------------

@@ -11,6 +11,7 @@ from helpers import (
     find_button,
     find_input,
     focused_name,
+    prescribe_for,
     press,
     tab_to,
     type_text,
@@ -20,8 +21,8 @@ from helpers import (
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from frontdesk.models import Physician, Therapist, Visit, VisitAddendum
-from frontdesk.services import notes, prescriptions, visits
+from frontdesk.models import Therapist, Visit, VisitAddendum
+from frontdesk.services import notes, visits
 from ui.screens.note_editor import NoteEditorPage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -31,21 +32,7 @@ DAY = date.today() + timedelta(days=120)  # the demo books nothing so far ahead
 def prescribed_visit(checked_in: bool = True) -> Visit:
     """A new client's visit under a prescription for the lower back and myofascial release."""
     client = add_client()
-    form = {
-        "physician_id": str(Physician.select().first().id),
-        "written_on": date.today().strftime("%m/%d/%Y"),
-        "reason": "Low back pain",
-        "diagnosis_codes": "M54.50",
-        "modality": "Massage therapy",
-        "techniques": ["myofascial_release"],
-        "body_areas": ["lower_back"],
-        "treatments_prescribed": "12",
-        "frequency": "1 per week",
-        "duration": "6 months",
-        "end_date": "",
-        "notes": "",
-    }
-    prescriptions.save_prescription(form, client.id)
+    prescribe_for(client)
     therapist = Therapist.select().where(Therapist.active).first()
     booked = visits.book_visit(client.id, therapist.id, datetime.combine(DAY, time(9)), 60)
     visit = booked.visit

@@ -15,6 +15,7 @@ from helpers import (
     focused_name,
     key_in,
     pick_suggestion,
+    prescribe_for,
     press,
     tab_to,
     table_rows,
@@ -26,8 +27,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from frontdesk import formatting
-from frontdesk.models import Payment, Physician, Visit
-from frontdesk.services import clinic, ledger, prescriptions, visits
+from frontdesk.models import Payment, Visit
+from frontdesk.services import clinic, ledger, visits
 from tests.pdf_text import pdf_text
 from ui.dialogs.amount_reason import AmountReasonDialog
 from ui.dialogs.book_visit import BookVisitDialog
@@ -290,25 +291,6 @@ def test_check_in_of_a_visit_whose_prescription_is_used_up_asks_why_wellness(qtb
     visit = Visit.get_by_id(visit.id)
     assert (visit.status, visit.wellness, visit.prescription_id) == ("checked_in", True, None)
     assert rows(screen)[0]["Prescription"] == "Wellness (non-medical)"
-
-
-def prescribe_for(client, **changes: str):
-    """A prescription written today for six months, through the service."""
-    form = {
-        "physician_id": str(Physician.select().first().id),
-        "written_on": formatting.us_date(date.today()),
-        "reason": "Low back pain",
-        "diagnosis_codes": "M54.50",
-        "modality": "Massage therapy",
-        "techniques": ["myofascial_release"],
-        "body_areas": ["lower_back"],
-        "treatments_prescribed": "12",
-        "frequency": "1 per week",
-        "duration": "6 months",
-        "end_date": "",
-        "notes": "",
-    }
-    return prescriptions.save_prescription({**form, **changes}, client.id)
 
 
 def test_previous_and_next_day_and_ctrl_t_move_the_day(qtbot, screen):
