@@ -336,6 +336,19 @@ def receipts_screens(window: MainWindow) -> None:
         save(check, "completeness-check.png")
 
 
+def settings_screens(window: MainWindow) -> None:
+    """Settings: the clinic's profile, the therapists, the fee schedule."""
+    window.go_to("Settings")
+    screen = window.settings_screen
+    for section, name in (
+        (screen.clinic, "settings-clinic.png"),
+        (screen.therapists, "settings-therapists.png"),
+        (screen.fee_schedule, "settings-fee-schedule.png"),
+    ):
+        screen.sections.setCurrentWidget(section)
+        save(window, name)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -349,6 +362,7 @@ def main() -> None:
                 long_name,
                 visits_screens,
                 receipts_screens,
+                settings_screens,
             ):
                 take(window)
     return None

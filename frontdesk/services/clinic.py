@@ -29,6 +29,17 @@ CLINIC_RULES: tuple[FieldRule, ...] = (
     FieldRule("npi", "Organization NPI", using(validation.npi), required=True),
 )
 
+PROFILE_RULES: tuple[FieldRule, ...] = (
+    *CLINIC_RULES,
+    FieldRule(
+        "receipt_footer",
+        "Receipt footer",
+        using(validation.optional_text, max_length=300),
+        multiline=True,
+        hint="printed at the foot of every receipt",
+    ),
+)
+
 THERAPIST_RULES: tuple[FieldRule, ...] = (
     FieldRule("first_name", "First name", using(validation.person_name), required=True),
     FieldRule("last_name", "Last name", using(validation.person_name), required=True),
@@ -63,7 +74,7 @@ def save_clinic_profile(raw: Mapping[str, Any], actor: str = "") -> ClinicProfil
 
 def update_clinic_profile(raw: Mapping[str, Any], version: int, actor: str = "") -> ClinicProfile:
     """Change the clinic's profile as opened at `version` (RecordChanged when it moved on)."""
-    values = clean_all(CLINIC_RULES, raw)
+    values = clean_all(PROFILE_RULES, raw)
     with database_proxy.atomic():
         profile = clinic_profile()
         if profile is None:
@@ -102,6 +113,24 @@ def setup_clinic(
     errors.raise_if_any()
     with database_proxy.atomic():
         return save_clinic_profile(clinic_raw, actor), add_therapist(therapist_raw, actor)
+
+
+def set_therapist_active(
+    therapist_id: int, version: int, active: bool, actor: str = ""
+) -> Therapist:
+    """Deactivate a therapist who left (their visits and notes stay theirs), or bring one back."""
+    with database_proxy.atomic():
+        return records.save_record(
+            Therapist, therapist_id, version, {"active": active}, noun="therapist", actor=actor
+        )
+
+
+def all_therapists() -> list[Therapist]:
+    """Every therapist, active ones first, by name."""
+    query = Therapist.select().order_by(
+        Therapist.active.desc(), Therapist.last_name, Therapist.first_name
+    )
+    return list(query)
 
 
 def active_therapists() -> list[Therapist]:

@@ -29,10 +29,14 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def go_to_settings(qtbot, window) -> None:
-    """Ctrl+<its number in the rail>: the Settings screen, the cursor in the fee schedule."""
+    """Ctrl+<its number in the rail>: the Settings screen; its Fee schedule tab, the cursor in
+    the schedule."""
     number = window.screen_titles().index("Settings") + 1
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # the window is active
     press(qtbot, Qt.Key(ord(str(number))), CTRL)
+    screen = window.settings_screen
+    screen.sections.setCurrentWidget(screen.fee_schedule)  # the third tab
+    screen.fee_schedule.show_start()
     assert focused_name() == "Fee schedule"
 
 

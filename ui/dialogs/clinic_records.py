@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from frontdesk.models import ClinicProfile, Therapist
 from frontdesk.services import clinic
-from frontdesk.services.clinic import CLINIC_RULES, THERAPIST_RULES
+from frontdesk.services.clinic import PROFILE_RULES, THERAPIST_RULES
 from ui.dialogs.form_dialog import FormDialog
 from ui.form_page import RecordFormPage
 
@@ -34,7 +34,7 @@ class _RulesPage(RecordFormPage):
 
 class ClinicProfilePage(_RulesPage):
     noun = "clinic's profile"
-    rules = CLINIC_RULES
+    rules = PROFILE_RULES
 
     def write(self) -> ClinicProfile:
         return clinic.update_clinic_profile(self.form.values(), self.opened["version"])
@@ -45,6 +45,8 @@ class TherapistPage(_RulesPage):
     rules = THERAPIST_RULES
 
     def write(self) -> Therapist:
+        if self.record_id is None:
+            return clinic.add_therapist(self.form.values())
         return clinic.save_therapist(self.form.values(), self.record_id, self.opened["version"])
 
 
@@ -59,3 +61,9 @@ def therapist_dialog(therapist_id: int, parent: QWidget | None = None) -> FormDi
     page = TherapistPage(f"Therapist: {therapist.display_name}", "Save therapist")
     page.start_edit(therapist)
     return FormDialog(page, "Therapist", parent)
+
+
+def new_therapist_dialog(parent: QWidget | None = None) -> FormDialog:
+    page = TherapistPage("New therapist", "Save therapist")
+    page.load({})
+    return FormDialog(page, "New therapist", parent)

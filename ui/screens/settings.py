@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ui.screens.clinic_settings import ClinicSection, TherapistsSection
 from ui.screens.fee_schedule import FeeScheduleSection
 from ui.widgets import title
 
 
 class SettingsScreen(QWidget):
-    """The clinic's settings by section; the fee schedule first."""
+    """The clinic's settings by section: the clinic, its therapists, the fee schedule."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.clinic = ClinicSection(self)
+        self.therapists = TherapistsSection(self)
         self.fee_schedule = FeeScheduleSection(self)
         self.sections = QTabWidget(self)
         self.sections.setAccessibleName("Settings sections")
         self.sections.setDocumentMode(True)
+        self.sections.addTab(self.clinic, "Clinic")
+        self.sections.addTab(self.therapists, "Therapists")
         self.sections.addTab(self.fee_schedule, "Fee schedule")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -24,6 +29,10 @@ class SettingsScreen(QWidget):
         layout.addWidget(self.sections, 1)
 
     def show_start(self) -> None:
-        """The first section (the fee schedule) from its start."""
+        """The first section (the clinic) from its start."""
         self.sections.setCurrentIndex(0)
-        self.fee_schedule.show_start()
+        self.clinic.show_start()
+
+    def confirm_leave(self) -> bool:
+        """Asks about unsaved changes to the clinic's profile; False keeps the screen."""
+        return self.clinic.confirm_leave()
