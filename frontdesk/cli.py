@@ -39,6 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("where", help="print where the database file is")
     commands.add_parser("selftest")  # the installer's check: build the window, then close it
     _add_print_commands(commands)
+    backup = commands.add_parser("backup", help="back up the database file and check the copy")
+    backup.add_argument(
+        "--to",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder (default: the user's data folder)",
+    )
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the current file is backed up first)"
+    )
+    restore.add_argument("backup_file", type=Path, metavar="BACKUP")
     return parser
 
 
@@ -200,6 +212,45 @@ def run_statements(path: Path, year_text: str, folder: Path) -> int:
     return 0
 
 
+# --- backups -------------------------------------------------------------------------------------
+
+
+def run_backup(path: Path, folder: Path | None) -> int:
+    """Back up the database file and check the copy; 1 when no good backup was made."""
+    from frontdesk.services import backup
+
+    try:
+        _open_existing(path)
+        made = backup.make_backup(folder, actor=CLI_ACTOR)
+    except (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError) as refusal:
+        print(f"Not backed up: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    print(f"{made.path}: backup checked ({made.summary()})")
+    return 0
+
+
+def run_restore(path: Path, backup_file: Path) -> int:
+    """Replace the database file with a backup; 1 when the backup is refused."""
+    from frontdesk.services import backup
+
+    try:
+        _open_existing(path)
+        restored = backup.restore(backup_file, actor=CLI_ACTOR)
+    except (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError) as refusal:
+        print(f"Not restored: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
+    print(
+        f"{path}: restored the backup of {taken} ({restored.summary()}); "
+        f"the file as it was is in {restored.safety_backup.path}"
+    )
+    return 0
+
+
 def desktop_shell(command: str) -> Callable[[Path], int]:
     """The desktop window's command, found through the `frontdesk.shell` entry points.
 
@@ -229,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_print(path, args)
     if args.command == "statements":
         return run_statements(path, args.year, args.out)
+    if args.command == "backup":
+        return run_backup(path, args.to)
+    if args.command == "restore":
+        return run_restore(path, args.backup_file)
     if args.command == "where":
         print(path)
         return 0

@@ -1,0 +1,416 @@
+"""Verified backups of the clinic's database, their rotation, and restoring one.
+
+Backups are taken with SQLite's online backup API on a separate read connection, so
+they are consistent while the program runs and writes (in WAL mode a reader never
+waits for a writer). Each copy is written to a `.partial` file, checked (integrity,
+schema version, row counts equal to the source's counted in the same read
+transaction), and only then given its final name `frontdesk-YYYY-MM-DD-HHMMSS.db`.
+
+The default folder is `backups` in the user's data folder (platformdirs, as for the
+default database), so a backup does not sit in a folder a person might clear out
+together with the database; pass another folder (another disk, a USB stick) to keep
+copies away from the database's disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import platformdirs
+
+from frontdesk import db, models
+from frontdesk.services import audit
+
+log = logging.getLogger(__name__)
+
+BACKUP_PREFIX = "frontdesk-"
+BACKUP_SUFFIX = ".db"
+PARTIAL_SUFFIX = ".partial"
+NAME_PATTERN = re.compile(
+    r"^frontdesk-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})?(?:-(\d+))?\.db$"
+)
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+REPORTED_TABLES = ("client", "visit", "payment")
+
+
+class BackupError(Exception):
+    """A backup or a restore could not be done; the message says why and what to do."""
+
+
+class BackupFailed(BackupError):
+    """The backup could not be written or failed its check; no file was left behind."""
+
+
+class RestoreRefused(BackupError):
+    """The backup cannot be restored (damaged, from a newer program); nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    taken_at: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """'12 clients, 30 visits, 25 payments' (counts only)."""
+        return _summary(self.counts)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    taken_at: datetime
+    counts: dict[str, int]
+    safety_backup: BackupResult
+
+    def summary(self) -> str:
+        return _summary(self.counts)
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts.get(table, 0)} {table}s" for table in REPORTED_TABLES)
+
+
+def default_backup_folder() -> Path:
+    """`backups` in the user's data folder (where the default database lives too)."""
+    return Path(platformdirs.user_data_dir(db.APP_NAME, appauthor=False)) / "backups"
+
+
+def _table_names() -> list[str]:
+    return [model._meta.table_name for model in models.ALL_MODELS]
+
+
+def _counts(connection: sqlite3.Connection) -> dict[str, int]:
+    """Row counts of the program's tables that the file holds."""
+    present = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    return {
+        table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        for table in _table_names()
+        if table in present
+    }
+
+
+def _open_database() -> db.ClinicDatabase:
+    database = models.database_proxy.obj
+    if database is None or database.is_closed():
+        raise BackupError("No database is open; open the clinic's database first.")
+    return database
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        _fsync(folder)
+    except OSError:
+        log.debug("the folder could not be synced")
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def _free_name(folder: Path, taken_at: datetime) -> Path:
+    stem = f"{BACKUP_PREFIX}{taken_at:%Y-%m-%d-%H%M%S}"
+    candidate, number = folder / f"{stem}{BACKUP_SUFFIX}", 1
+    while candidate.exists() or candidate.with_name(candidate.name + PARTIAL_SUFFIX).exists():
+        number += 1
+        candidate = folder / f"{stem}-{number}{BACKUP_SUFFIX}"
+    return candidate
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000
+    )
+
+
+def _copy(source_path: Path, target: Path) -> dict[str, int]:
+    """Copy the database into `target`; return the source's counts from the same snapshot."""
+    source = sqlite3.connect(source_path, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    try:
+        source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+        source.execute("BEGIN")
+        counts = _counts(source)  # the first read starts the snapshot the copy is taken from
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            copy.close()
+        source.execute("COMMIT")
+    finally:
+        source.close()
+    return counts
+
+
+def check_backup_file(path: Path, *, expected_version: int | None = None) -> dict[str, int]:
+    """Integrity, schema version and row counts of a backup file; raise BackupError if bad.
+
+    With `expected_version` the schema must equal it; without, it must be one this
+    program can open (not newer than its own).
+    """
+    try:
+        connection = _connect_read_only(path)
+    except sqlite3.Error as error:
+        raise BackupError(f"{path.name} could not be opened ({error}).") from error
+    try:
+        integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            raise BackupError(f"{path.name} is damaged (integrity check: {integrity[0]}).")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        counts = _counts(connection)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path.name} is damaged or not a database ({error}).") from error
+    finally:
+        connection.close()
+    if expected_version is not None and version != expected_version:
+        raise BackupError(f"{path.name} has schema version {version}, expected {expected_version}.")
+    if version > db.LATEST_VERSION:
+        raise BackupError(
+            f"{path.name} was written by a newer Front Desk (schema {version}); "
+            "install the newer version to restore it."
+        )
+    if version < 1 or "client" not in counts:
+        raise BackupError(f"{path.name} is not a Front Desk backup.")
+    return counts
+
+
+def make_backup(
+    folder: Path | None = None, *, now: datetime | None = None, actor: str = ""
+) -> BackupResult:
+    """Back up the open database into `folder` and verify the copy; raise BackupFailed if bad."""
+    database = _open_database()
+    folder = Path(folder) if folder is not None else default_backup_folder()
+    taken_at = (now or datetime.now()).replace(microsecond=0)
+    try:
+        target = _free_name(folder, taken_at)
+        partial = target.with_name(target.name + PARTIAL_SUFFIX)
+        _create_private(partial)
+    except OSError as error:
+        raise BackupFailed(
+            f"The backup folder {folder} could not be written ({error.strerror or error}). "
+            "Check that the disk is connected and has space."
+        ) from error
+    try:
+        source_counts = _copy(database.path, partial)
+        copy_counts = check_backup_file(partial, expected_version=db.LATEST_VERSION)
+        if copy_counts != source_counts:
+            raise BackupError(f"{partial.name} does not hold every record of the database.")
+        _fsync(partial)
+        os.replace(partial, target)
+        _fsync_folder(folder)
+    except (BackupError, sqlite3.Error, OSError) as error:
+        partial.unlink(missing_ok=True)
+        log.warning("a backup failed its check and was deleted")
+        raise BackupFailed(f"The backup failed and was deleted: {error}") from error
+    detail = " ".join(f"{table}={source_counts.get(table, 0)}" for table in REPORTED_TABLES)
+    with database.atomic():
+        audit.record("backup", "database", None, actor=actor, detail=detail)
+    return BackupResult(target, taken_at, source_counts)
+
+
+# --- listing and rotation ------------------------------------------------------------------
+
+
+def _parse(path: Path) -> tuple[datetime, int] | None:
+    match = NAME_PATTERN.match(path.name)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, number = match.groups()
+    try:
+        taken = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+    return taken, int(number or 1)
+
+
+def _backups(folder: Path) -> list[tuple[datetime, int, Path]]:
+    """(taken_at, number, path) of every backup file in the folder, newest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        parsed = _parse(path)
+        if parsed is not None and path.is_file():
+            found.append((*parsed, path))
+    return sorted(found, reverse=True)
+
+
+def list_backups(folder: Path | None = None) -> list[BackupInfo]:
+    """The backups in the folder, newest first."""
+    folder = Path(folder) if folder is not None else default_backup_folder()
+    return [
+        BackupInfo(path, taken, path.stat().st_size) for taken, _number, path in _backups(folder)
+    ]
+
+
+def last_good_backup(folder: Path | None = None) -> BackupInfo | None:
+    """The newest backup that passes its check (integrity, a schema this program reads)."""
+    for info in list_backups(folder):
+        try:
+            check_backup_file(info.path)
+        except BackupError:
+            continue
+        return info
+    return None
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.isoweekday() - 1)
+
+
+def backups_to_keep(taken: Iterable[datetime], today: date) -> set[datetime]:
+    """The newest of each of the last 7 days, 4 ISO weeks and 12 months; future ones too."""
+    times = sorted(taken, reverse=True)
+    keep = {t for t in times if t.date() > today}
+    periods = (
+        (lambda d: d, KEEP_DAILY, lambda d: (today - d).days),
+        (_week_start, KEEP_WEEKLY, lambda w: (_week_start(today) - w).days // 7),
+        (_month_index, KEEP_MONTHLY, lambda m: _month_index(today) - m),
+    )
+    for period_of, how_many, age in periods:
+        seen = set()
+        for t in times:  # newest first: the first seen of a period is its newest
+            period = period_of(t.date())
+            if period in seen or not 0 <= age(period) < how_many:
+                continue
+            seen.add(period)
+            keep.add(t)
+    return keep
+
+
+def rotate(folder: Path | None = None, *, today: date) -> list[Path]:
+    """Keep 7 daily, 4 weekly and 12 monthly backups; delete the others and return them.
+
+    Only files named like a backup are touched; the names' timestamps decide.
+    """
+    folder = Path(folder) if folder is not None else default_backup_folder()
+    found = _backups(folder)
+    newest_of_time: dict[datetime, Path] = {}
+    for taken, _number, path in found:  # newest first: the highest number wins a tie
+        newest_of_time.setdefault(taken, path)
+    kept = {newest_of_time[t] for t in backups_to_keep(newest_of_time, today)}
+    deleted = []
+    for _taken, _number, path in found:
+        if path not in kept:
+            path.unlink(missing_ok=True)
+            deleted.append(path)
+    if deleted:
+        log.info("rotation deleted %d old backups", len(deleted))
+    return deleted
+
+
+def backup_time(path: Path) -> datetime:
+    """When a backup was taken: from its name, else the file's modification time."""
+    parsed = _parse(path)
+    if parsed is not None:
+        return parsed[0]
+    return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+
+
+# --- restore ---------------------------------------------------------------------------------
+
+
+def _drop_write_ahead_log(path: Path) -> None:
+    """Fold the -wal file into the database and remove it, so it cannot meet another file.
+
+    Refuses when another program or computer still has the database open.
+    """
+    connection = sqlite3.connect(path, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    try:
+        busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            raise RestoreRefused(
+                f"{path.name} is still open in another program or on another computer; "
+                "close Front Desk everywhere else, then restore again."
+            )
+        connection.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        connection.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def restore(
+    backup: Path,
+    *,
+    folder: Path | None = None,
+    now: datetime | None = None,
+    actor: str = "",
+) -> RestoreResult:
+    """Replace the open database with `backup`, after backing up the current one.
+
+    Refuses (RestoreRefused, nothing replaced) a backup that fails its check or comes
+    from a newer schema. The database is reopened afterwards (migrated if the backup
+    is from an older version).
+    """
+    backup = Path(backup)
+    if not backup.is_file():
+        raise RestoreRefused(f"{backup} is not a file.")
+    try:
+        counts = check_backup_file(backup)
+    except BackupError as error:
+        raise RestoreRefused(str(error)) from error
+    database = _open_database()
+    path = database.path
+    safety = make_backup(folder, now=now, actor=actor)
+    temporary = path.with_name(f".{path.name}.restoring")
+    temporary.unlink(missing_ok=True)
+    _create_private(temporary)
+    try:
+        source = _connect_read_only(backup)
+        copy = sqlite3.connect(temporary)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+            source.close()
+        if check_backup_file(temporary) != counts:
+            raise RestoreRefused(f"The copy of {backup.name} came out different.")
+        _fsync(temporary)
+        db.close_database()
+        _drop_write_ahead_log(path)
+        os.replace(temporary, path)
+        _fsync_folder(path.parent)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        if models.database_proxy.obj is None or models.database_proxy.obj.is_closed():
+            db.open_database(path)
+        raise
+    reopened = db.open_database(path)
+    with reopened.atomic():
+        audit.record("restore", "database", None, actor=actor, detail=_summary(counts))
+    log.info("restored the database from a backup")
+    return RestoreResult(backup, backup_time(backup), counts, safety)

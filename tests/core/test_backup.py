@@ -1,0 +1,255 @@
+"""Verified backups, their rotation, and restoring one (service and command line)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from frontdesk import cli, db
+from frontdesk.models import AuditEvent, Client
+from frontdesk.services import backup, clients
+
+NOW = datetime(2026, 11, 27, 13, 5, 12)
+ANA = {"first_name": "Ana", "last_name": "Silva", "date_of_birth": "04/17/1980"}
+BEN = {"first_name": "Ben", "last_name": "Okoro", "date_of_birth": "09/02/1975"}
+
+
+def _clients() -> list[tuple]:
+    return [
+        (c.id, c.first_name, c.last_name, c.date_of_birth, c.version)
+        for c in Client.select().order_by(Client.id)
+    ]
+
+
+def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path):
+    clients.save_client(ANA)
+    made = backup.make_backup(tmp_path / "backups", now=NOW, actor="tester")
+    assert made.path == tmp_path / "backups" / "frontdesk-2026-11-27-130512.db"
+    assert made.counts["client"] == 1
+    assert made.summary() == "1 clients, 0 visits, 0 payments"
+    assert backup.check_backup_file(made.path) == made.counts
+    assert list(made.path.parent.iterdir()) == [made.path]  # no -wal, -shm or .partial
+    assert made.path.stat().st_mode & 0o077 == 0
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.actor, event.detail) == (
+        "backup",
+        "tester",
+        "client=1 visit=0 payment=0",
+    )
+    again = backup.make_backup(tmp_path / "backups", now=NOW)
+    assert again.path.name == "frontdesk-2026-11-27-130512-2.db"
+    assert [info.path for info in backup.list_backups(tmp_path / "backups")] == [
+        again.path,
+        made.path,
+    ]
+    assert backup.last_good_backup(tmp_path / "backups").path == again.path
+
+
+def test_default_folder_is_in_the_user_data_folder(set_up_clinic, tmp_path):
+    made = backup.make_backup(now=NOW)
+    assert made.path.parent == backup.default_backup_folder()
+    assert str(made.path).startswith(str(tmp_path / "home"))
+
+
+def test_round_trip_brings_back_exactly_what_was_there(set_up_clinic, db_path, tmp_path):
+    ana = clients.save_client(ANA)
+    ben = clients.save_client(BEN)
+    before = _clients()
+    made = backup.make_backup(tmp_path / "b", now=NOW)
+    clients.save_client({**ANA, "first_name": "Anna"}, ana.id, version=ana.version)
+    clients.delete_client(ben.id)
+    clients.save_client({**BEN, "first_name": "Carl"})
+    assert _clients() != before
+
+    result = backup.restore(made.path, folder=tmp_path / "b", now=NOW + timedelta(hours=1))
+
+    assert _clients() == before
+    assert result.counts["client"] == 2
+    assert result.taken_at == NOW
+    assert result.summary().startswith("2 clients")
+    assert result.safety_backup.path.name == "frontdesk-2026-11-27-140512.db"
+    assert backup.check_backup_file(result.safety_backup.path)["client"] == 2  # Anna, Carl
+    assert db.check_database(db.models.database_proxy.obj) == []
+    assert AuditEvent.select().where(AuditEvent.action == "restore").count() == 1
+
+
+def _corrupt(path: Path) -> None:
+    """Flip every byte of the page in the middle of the file."""
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    start = (len(data) // page_size // 2) * page_size
+    data[start : start + page_size] = bytes(b ^ 0xFF for b in data[start : start + page_size])
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(set_up_clinic, tmp_path, db_path):
+    for number in range(30):  # enough pages that the middle of the file holds records
+        clients.save_client({**ANA, "date_of_birth": f"04/{number + 1:02d}/1980"})
+    made = backup.make_backup(tmp_path / "b", now=NOW)
+    bad = tmp_path / "bad.db"
+    shutil.copyfile(made.path, bad)
+    _corrupt(bad)
+    before = _clients()
+    with pytest.raises(backup.RestoreRefused, match="damaged"):
+        backup.restore(bad, folder=tmp_path / "b")
+    assert _clients() == before
+    assert len(backup.list_backups(tmp_path / "b")) == 1  # refused before backing up
+    assert backup.last_good_backup(tmp_path / "b").path == made.path
+
+
+def test_a_backup_from_a_newer_schema_is_refused(set_up_clinic, tmp_path):
+    made = backup.make_backup(tmp_path / "b", now=NOW)
+    newer = tmp_path / "newer.db"
+    shutil.copyfile(made.path, newer)
+    with sqlite3.connect(newer) as raw:
+        raw.execute(f"PRAGMA user_version = {db.LATEST_VERSION + 1}")
+    raw.close()
+    clients.save_client(ANA)
+    with pytest.raises(backup.RestoreRefused, match="newer Front Desk"):
+        backup.restore(newer, folder=tmp_path / "b")
+    assert Client.select().count() == 1
+
+
+def test_a_file_that_fails_its_check_is_deleted(set_up_clinic, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup, "_counts", lambda connection: {"client": id(connection)})
+    with pytest.raises(backup.BackupFailed, match="deleted"):
+        backup.make_backup(tmp_path / "b", now=NOW)
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_backup_while_another_connection_is_writing(set_up_clinic, db_path, tmp_path):
+    ana = clients.save_client(ANA)
+    clients.save_client(BEN)
+    writer = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM client WHERE id = ?", (ana.id,))
+    # The copy does not wait for the writer; its audit event waits for the writer's commit.
+    committing = threading.Timer(0.5, writer.execute, ("COMMIT",))
+    committing.start()
+    try:
+        made = backup.make_backup(tmp_path / "b", now=NOW)
+    finally:
+        committing.join()
+        writer.close()
+    assert made.counts["client"] == 2  # the committed state, not the open transaction
+    assert backup.check_backup_file(made.path)["client"] == 2
+    assert Client.select().count() == 1
+
+
+# --- rotation ------------------------------------------------------------------------------
+
+
+def _expected(times: list[datetime], today: date) -> set[datetime]:
+    """Independent reckoning: newest per day (7), per ISO week (4), per month (12)."""
+
+    def newest(key, allowed):
+        best: dict = {}
+        for t in times:
+            k = key(t.date())
+            if k in allowed and (k not in best or t > best[k]):
+                best[k] = t
+        return set(best.values())
+
+    days = {today - timedelta(days=n) for n in range(7)}
+    weeks = {(today - timedelta(weeks=n)).isocalendar()[:2] for n in range(4)}
+    months, (y, m) = set(), (today.year, today.month)
+    for _ in range(12):
+        months.add((y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    daily = newest(lambda d: d, days)
+    weekly = newest(lambda d: d.isocalendar()[:2], weeks)
+    monthly = newest(lambda d: (d.year, d.month), months)
+    assert (len(daily), len(weekly), len(monthly)) == (7, 4, 12)
+    return daily | weekly | monthly
+
+
+def test_rotation_over_a_simulated_year(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a backup")
+    start, made = date(2025, 11, 1), []
+    day = start
+    for _ in range(400):  # twice a day (start and close), rotated after each day
+        for hour in (8, 18):
+            taken = datetime(day.year, day.month, day.day, hour, 0, 0)
+            (folder / f"frontdesk-{taken:%Y-%m-%d-%H%M%S}.db").write_bytes(b"x")
+            made.append(taken)
+        backup.rotate(folder, today=day)
+        day += timedelta(days=1)
+    today = day - timedelta(days=1)
+
+    kept = {info.taken_at for info in backup.list_backups(folder)}
+    assert kept == _expected(made, today)
+    assert all(t.hour == 18 for t in kept)  # the newest of each day
+    assert 12 < len(kept) < 7 + 4 + 12  # the periods overlap: each file is kept once
+    assert (folder / "notes.txt").exists()
+    assert backup.rotate(folder, today=today) == []
+
+
+def test_rotation_returns_what_it_deleted_and_keeps_future_files(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    names = [
+        "frontdesk-2026-11-27-080000.db",
+        "frontdesk-2026-11-27-180000.db",
+        "frontdesk-2026-11-27-180000-2.db",
+        "frontdesk-2024-01-01-080000.db",
+        "frontdesk-2027-01-01-080000.db",
+    ]
+    for name in names:
+        (folder / name).write_bytes(b"x")
+    deleted = backup.rotate(folder, today=date(2026, 11, 27))
+    assert sorted(p.name for p in deleted) == sorted(
+        [names[0], names[1], names[3]]
+    )  # older same-day ones, a same-second earlier one, and one too old
+    assert sorted(p.name for p in folder.iterdir()) == sorted([names[2], names[4]])
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_cli_backup_and_restore(set_up_clinic, db_path, tmp_path, capsys):
+    clients.save_client(ANA)
+    before = _clients()
+    db.close_database()
+    folder = tmp_path / "usb"
+    assert cli.main(["--db", str(db_path), "backup", "--to", str(folder)]) == 0
+    out = capsys.readouterr().out
+    (made,) = backup.list_backups(folder)
+    assert str(made.path) in out and "1 clients, 0 visits, 0 payments" in out
+    assert "Silva" not in out
+
+    db.open_database(db_path)
+    clients.save_client(BEN)
+    db.close_database()
+
+    assert cli.main(["--db", str(db_path), "restore", str(made.path)]) == 0
+    out = capsys.readouterr().out
+    assert "restored the backup of" in out and "1 clients" in out
+    db.open_database(db_path)
+    assert _clients() == before
+    db.close_database()
+    assert len(backup.list_backups()) == 1  # the file as it was, in the default folder
+
+
+def test_cli_refusals_exit_1_with_a_message(set_up_clinic, db_path, tmp_path, capsys):
+    made = backup.make_backup(tmp_path / "b", now=NOW)
+    db.close_database()
+    bad = tmp_path / "bad.db"
+    shutil.copyfile(made.path, bad)
+    with sqlite3.connect(bad) as raw:
+        raw.execute(f"PRAGMA user_version = {db.LATEST_VERSION + 1}")
+    raw.close()
+    assert cli.main(["--db", str(db_path), "restore", str(bad)]) == 1
+    assert "Not restored:" in capsys.readouterr().err
+    assert cli.main(["--db", str(db_path), "restore", str(tmp_path / "none.db")]) == 1
+    assert "is not a file" in capsys.readouterr().err
+    missing = tmp_path / "missing.db"
+    assert cli.main(["--db", str(missing), "backup", "--to", str(tmp_path / "b")]) == 1
+    assert "no such database file" in capsys.readouterr().err
+    assert not missing.exists()
