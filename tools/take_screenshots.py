@@ -32,7 +32,7 @@ from frontdesk.models import (
     Visit,
     VisitAddendum,
 )
-from frontdesk.services import clients, ledger, receipts
+from frontdesk.services import backup, clients, ledger, receipts
 from frontdesk.services.clinic import clinic_profile
 from frontdesk.services.history import treatment_history
 from frontdesk.services.prescriptions.request import request_form
@@ -337,16 +337,24 @@ def receipts_screens(window: MainWindow) -> None:
 
 
 def settings_screens(window: MainWindow) -> None:
-    """Settings: the clinic's profile, the therapists, the fee schedule."""
+    """Settings: the clinic's profile, the therapists, the fee schedule, the backups."""
     window.go_to("Settings")
     screen = window.settings_screen
+    folder = screen.backups.folder
+    before = {info.path for info in backup.list_backups(folder)}
     for section, name in (
         (screen.clinic, "settings-clinic.png"),
         (screen.therapists, "settings-therapists.png"),
         (screen.fee_schedule, "settings-fee-schedule.png"),
+        (screen.backups, "settings-backups.png"),
     ):
         screen.sections.setCurrentWidget(section)
+        if section is screen.backups:
+            section.back_up_now()
         save(window, name)
+    for made in backup.list_backups(folder):
+        if made.path not in before:
+            made.path.unlink()  # the picture's backup, never one of the user's
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ui.screens.backups_settings import BackupsSection
 from ui.screens.clinic_settings import ClinicSection, TherapistsSection
 from ui.screens.fee_schedule import FeeScheduleSection
 from ui.widgets import title
@@ -17,12 +18,14 @@ class SettingsScreen(QWidget):
         self.clinic = ClinicSection(self)
         self.therapists = TherapistsSection(self)
         self.fee_schedule = FeeScheduleSection(self)
+        self.backups = BackupsSection(self)
         self.sections = QTabWidget(self)
         self.sections.setAccessibleName("Settings sections")
         self.sections.setDocumentMode(True)
         self.sections.addTab(self.clinic, "Clinic")
         self.sections.addTab(self.therapists, "Therapists")
         self.sections.addTab(self.fee_schedule, "Fee schedule")
+        self.sections.addTab(self.backups, "Backups")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title("Settings", self))
