@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from frontdesk import db, formatting, validation
 from frontdesk.storage_errors import StorageError
@@ -215,40 +215,45 @@ def run_statements(path: Path, year_text: str, folder: Path) -> int:
 # --- backups -------------------------------------------------------------------------------------
 
 
-def run_backup(path: Path, folder: Path | None) -> int:
-    """Back up the database file and check the copy; 1 when no good backup was made."""
+def _on_database(path: Path, refused: str, work: Callable[[Any], str]) -> int:
+    """Open the database file, do `work(backup module)` and print what it says; on a refusal
+    print "`refused`: why" and return 1."""
     from frontdesk.services import backup
 
     try:
         _open_existing(path)
-        made = backup.make_backup(folder, actor=CLI_ACTOR)
+        said = work(backup)
     except (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError) as refusal:
-        print(f"Not backed up: {refusal}", file=sys.stderr)
+        print(f"{refused}: {refusal}", file=sys.stderr)
         return 1
     finally:
         db.close_database()
-    print(f"{made.path}: backup checked ({made.summary()})")
+    print(said)
     return 0
+
+
+def run_backup(path: Path, folder: Path | None) -> int:
+    """Back up the database file and check the copy; 1 when no good backup was made."""
+
+    def back_up(backup: Any) -> str:
+        made = backup.make_backup(folder, actor=CLI_ACTOR)
+        return f"{made.path}: backup checked ({made.summary()})"
+
+    return _on_database(path, "Not backed up", back_up)
 
 
 def run_restore(path: Path, backup_file: Path) -> int:
     """Replace the database file with a backup; 1 when the backup is refused."""
-    from frontdesk.services import backup
 
-    try:
-        _open_existing(path)
+    def restore(backup: Any) -> str:
         restored = backup.restore(backup_file, actor=CLI_ACTOR)
-    except (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError) as refusal:
-        print(f"Not restored: {refusal}", file=sys.stderr)
-        return 1
-    finally:
-        db.close_database()
-    taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
-    print(
-        f"{path}: restored the backup of {taken} ({restored.summary()}); "
-        f"the file as it was is in {restored.safety_backup.path}"
-    )
-    return 0
+        taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
+        return (
+            f"{path}: restored the backup of {taken} ({restored.summary()}); "
+            f"the file as it was is in {restored.safety_backup.path}"
+        )
+
+    return _on_database(path, "Not restored", restore)
 
 
 def desktop_shell(command: str) -> Callable[[Path], int]:

@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -319,11 +321,29 @@ def _on_next_modal(
     assert answer.answered, f"no dialog opened to answer with {answer.button!r}"
     if title is not None:
         assert answer.title == title
-    owner = answer.owner
-    if owner is not None and owner.isVisible() and QApplication.activeWindow() is None:
-        # A desktop's window manager hands activation back; the offscreen platform does not.
+    if answer.owner is not None:
+        hand_back_activation(qtbot, answer.owner)
+
+
+def hand_back_activation(qtbot, owner: QWidget) -> None:
+    """Make the window a closed dialog was opened over active again, as a desktop's window
+    manager does (the offscreen platform does not)."""
+    if owner.isVisible() and QApplication.activeWindow() is not owner:
         owner.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+
+
+def pdf_printer(path: Path, resolution: int = 150) -> Callable[[], QPrinter]:
+    """A printer for the print dialog that writes a PDF file instead of paper."""
+
+    def make() -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        printer.setResolution(resolution)
+        return printer
+
+    return make
 
 
 class StrayDialogGuard:
@@ -461,10 +481,7 @@ def working_in(qtbot, kind: type[QDialog], work: Callable[[QDialog], None]) -> I
         timer.stop()
     assert "dialog" in seen, f"no {kind.__name__} window opened"
     assert not seen["dialog"].isVisible()
-    owner = seen["dialog"].parentWidget().window()
-    if QApplication.activeWindow() is not owner:  # a desktop hands activation back; offscreen not
-        owner.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is owner, timeout=1000)
+    hand_back_activation(qtbot, seen["dialog"].parentWidget().window())
 
 
 def prescribe_for(client, **changes: str):

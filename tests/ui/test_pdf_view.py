@@ -8,10 +8,18 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from helpers import answering, click_button, find_button, find_input, press, visible_texts
+from helpers import (
+    answering,
+    click_button,
+    find_button,
+    find_input,
+    pdf_printer,
+    press,
+    visible_texts,
+)
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QImage
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QDialog, QFileDialog
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
@@ -165,17 +173,6 @@ def test_cancelling_the_save_dialog_writes_nothing(qtbot, open_preview, monkeypa
     click_button(qtbot, dialog, "Save as PDF…")
 
     assert find_input(dialog, "Status").text() == ""
-
-
-def pdf_printer(path: Path):
-    def make() -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        printer.setResolution(150)
-        return printer
-
-    return make
 
 
 def test_print_sends_every_page_to_the_printer(qtbot, open_preview, tmp_path) -> None:

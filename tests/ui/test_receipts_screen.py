@@ -14,13 +14,13 @@ from helpers import (
     find_input,
     focused_name,
     key_in,
+    pdf_printer,
     pick_suggestion,
     press,
     table_rows,
     working_in,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from frontdesk.models import Client, InjuryCase, Payment, PaymentAllocation, Receipt
@@ -33,17 +33,6 @@ from ui.dialogs.receipt_preview import ReceiptPreviewDialog
 from ui.pdf_view import PdfPreviewDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def pdf_printer(path: Path):
-    def make() -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        printer.setResolution(100)
-        return printer
-
-    return make
 
 
 @pytest.fixture
