@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_client_search.py
 	$(PY) bench/bench_payer_search.py
 	$(PY) bench/bench_receipts.py
+	$(PY) bench/bench_safety.py
 
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[installer]"

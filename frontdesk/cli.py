@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("where", help="print where the database file is")
     commands.add_parser("selftest")  # the installer's check: build the window, then close it
     _add_print_commands(commands)
+    _add_export_commands(commands)
     backup = commands.add_parser("backup", help="back up the database file and check the copy")
     backup.add_argument(
         "--to",
@@ -78,6 +79,25 @@ def _add_print_commands(commands: argparse._SubParsersAction) -> None:
     statements.add_argument("--out", type=Path, required=True, metavar="DIR")
 
 
+def _add_export_commands(commands: argparse._SubParsersAction) -> None:
+    """`export client|clients|payments ...`: a client's record, or CSV lists for the accountant."""
+    exporting = commands.add_parser(
+        "export", help="export a client's complete record, or clients or payments as CSV"
+    )
+    exports = exporting.add_subparsers(dest="export", metavar="WHAT", required=True)
+    record = exports.add_parser(
+        "client", help="a client's record (JSON, PDFs and scans) in a new folder inside DIR"
+    )
+    record.add_argument("--client", type=int, required=True, metavar="ID")
+    record.add_argument("--out", type=Path, required=True, metavar="DIR")
+    clients = exports.add_parser("clients", help="every client, one row each")
+    payments = exports.add_parser("payments", help="the ledger entries received in a period")
+    payments.add_argument("--from", dest="start", required=True, metavar="MM/DD/YYYY")
+    payments.add_argument("--to", dest="end", required=True, metavar="MM/DD/YYYY")
+    for listing in (clients, payments):
+        listing.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+
+
 def run_demo(path: Path) -> int:
     from frontdesk.demo import DatabaseNotEmpty, build_demo_clinic
 
@@ -104,7 +124,12 @@ def run_check(path: Path) -> int:
     if problems:
         print(f"{path}: PROBLEM: " + "; ".join(problems))
         return 1
-    print(f"{path}: OK (schema version {db.schema_version(database)}, integrity and keys checked)")
+    from frontdesk.models import AuditEvent
+
+    print(
+        f"{path}: OK (schema version {db.schema_version(database)}, integrity and keys "
+        f"checked, audit trail intact: {AuditEvent.select().count()} events linked)"
+    )
     return 0
 
 
@@ -256,6 +281,41 @@ def run_restore(path: Path, backup_file: Path) -> int:
     return _on_database(path, "Not restored", restore)
 
 
+# --- exports -------------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace) -> str:
+    """Do the export the command asks for; say what was written (ids and counts only)."""
+    from frontdesk.services import records_export as exports
+
+    if args.export == "client":
+        made = exports.export_client_record(args.client, args.out, actor=CLI_ACTOR)
+        return f"{made.path}: record of client {args.client} ({made.summary()})"
+    if args.export == "clients":
+        made = exports.export_clients_csv(args.out, actor=CLI_ACTOR)
+        return f"{made.path}: {made.counts['row']} clients"
+    start, end = exports.period({"start": args.start, "end": args.end})
+    made = exports.export_payments_csv(args.out, start, end, actor=CLI_ACTOR)
+    period = f"{formatting.us_date(start)} to {formatting.us_date(end)}"
+    return f"{made.path}: {made.counts['row']} ledger entries from {period}"
+
+
+def run_export(path: Path, args: argparse.Namespace) -> int:
+    """Write an export; 1 when it could not be written (nothing is left behind)."""
+    from frontdesk.services.records_export import ExportFailed
+
+    refusals = (ExportFailed, validation.ValidationError, validation.ValidationErrors)
+    try:
+        _open_existing(path)
+        print(_export(args))
+    except (*refusals, CannotPrint, StorageError, db.DatabaseUnavailable) as refusal:
+        print(f"Not exported: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    return 0
+
+
 def desktop_shell(command: str) -> Callable[[Path], int]:
     """The desktop window's command, found through the `frontdesk.shell` entry points.
 
@@ -283,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         return desktop_shell("selftest")(path)
     if args.command == "print":
         return run_print(path, args)
+    if args.command == "export":
+        return run_export(path, args)
     if args.command == "statements":
         return run_statements(path, args.year, args.out)
     if args.command == "backup":

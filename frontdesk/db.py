@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +283,11 @@ def _sequence(database: SqliteDatabase, table: str) -> int | None:
     return None if row is None else row[0]
 
 
+def last_id_issued(database: SqliteDatabase, table: str) -> int | None:
+    """The highest id the table has ever handed out (None when it has handed out none)."""
+    return _sequence(database, table)
+
+
 def _raise_sequence(database: SqliteDatabase, table: str, at_least: int | None) -> None:
     """Make the table's next id come after `at_least` (nothing to do for None)."""
     if at_least is None:
@@ -366,6 +372,19 @@ def _v5_visits_notes_and_ledger(database: SqliteDatabase) -> None:
     database.create_tables([models.ServicePrice], safe=True)
 
 
+def _v6_audit_chain_and_clinic_logo(database: SqliteDatabase) -> None:
+    """Audit events are chained by hash (the events already kept are chained in the order
+    they were written); the clinic profile may hold a logo (none until the owner adds one).
+    """
+    from frontdesk.services import audit
+
+    for model in (models.AuditEvent, models.ClinicProfile):
+        _rebuild_table(database, model)
+    hashes = audit.chained_hashes()
+    while batch := list(islice(hashes, 5000)):
+        database.cursor().executemany("UPDATE audit_event SET chain_hash = ? WHERE id = ?", batch)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -398,6 +417,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "visits, treatment notes and payments: fees, discounts, voids, refunds, price history",
         _v5_visits_notes_and_ledger,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        6,
+        "a tamper-evident audit trail; the clinic's logo",
+        _v6_audit_chain_and_clinic_logo,
         rebuilds_tables=True,
     ),
 )
@@ -473,7 +498,8 @@ def _apply(database: SqliteDatabase, migration: Migration) -> None:
 
 
 def check_database(database: SqliteDatabase) -> list[str]:
-    """Integrity, foreign-key and schema-version checks; returns the problems found."""
+    """Integrity, foreign-key, schema-version and audit-chain checks; returns the problems
+    found."""
     problems = []
     integrity = [row[0] for row in database.execute_sql("PRAGMA integrity_check").fetchall()]
     if integrity != ["ok"]:
@@ -483,6 +509,32 @@ def check_database(database: SqliteDatabase) -> list[str]:
         problems.append(f"foreign keys: {len(foreign)} rows point at missing records")
     version = schema_version(database)
     if version != LATEST_VERSION:
+        problems.append(f"schema version {version}, expected {LATEST_VERSION}")
+    else:
+        problems.extend(_audit_chain_problems())
+    return problems
+
+
+def _audit_chain_problems() -> list[str]:
+    from frontdesk.services import audit
+
+    chain = audit.verify_chain()
+    return [] if chain.intact else [f"audit trail: {chain.problem()}"]
+
+
+def startup_check(database: SqliteDatabase) -> list[str]:
+    """The quick check run at every start (PRAGMA quick_check, schema version); the problems.
+
+    Damage that stops the check itself is reported as a problem rather than raised.
+    """
+    try:
+        rows = database.execute_sql("PRAGMA quick_check(5)").fetchall()
+        version = schema_version(database)
+    except DatabaseDamaged as error:
+        return [error.problem]
+    found = [line for row in rows for line in row[0].splitlines() if not line.startswith("***")]
+    problems = [] if found == ["ok"] else [f"quick check: {line}" for line in found[:5]]
+    if not 1 <= version <= LATEST_VERSION:
         problems.append(f"schema version {version}, expected {LATEST_VERSION}")
     return problems
 

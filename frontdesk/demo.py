@@ -8,11 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
-from frontdesk import catalog
+from frontdesk import catalog, db
 from frontdesk.formatting import us_date
 from frontdesk.models import (
+    AuditEvent,
     Client,
     ClinicProfile,
     Coverage,
@@ -34,6 +36,7 @@ from frontdesk.services.physicians import save_physician
 from frontdesk.services.prescriptions import save_prescription
 
 DEMO_ACTOR = "demo"
+DEMO_MARK = "demo_clinic"  # the audit event that says a database was filled as the demo
 log = logging.getLogger(__name__)
 
 
@@ -1228,5 +1231,29 @@ def build_demo_clinic(today: date | None = None, seed: int = 7) -> int:
         if Client.select().exists() or ClinicProfile.select().exists():
             raise DatabaseNotEmpty("This database already holds a clinic; the demo was not added.")
         count = DemoBuilder(today or date.today(), seed).build()
-        audit.record("create", "demo_clinic", None, detail=f"{count} clients")
+        audit.record("create", DEMO_MARK, None, detail=f"{count} clients")
     return count
+
+
+def demo_path_for(db_path: Path) -> Path:
+    """The demo clinic's own file, beside the clinic's database and never the same file."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-demo{db_path.suffix or '.db'}")
+
+
+def is_demo_clinic() -> bool:
+    """True when the open database was filled as the demo clinic (its people are made up)."""
+    return AuditEvent.select().where(AuditEvent.entity == DEMO_MARK).exists()
+
+
+def open_demo_clinic(db_path: Path) -> Path:
+    """Open the demo clinic kept beside `db_path`, building it the first time; its path.
+
+    Raises DatabaseNotEmpty when that file holds a clinic that is not the demo, and
+    db.DatabaseUnavailable when it cannot be opened.
+    """
+    path = demo_path_for(db_path)
+    db.open_database(path)
+    if not is_demo_clinic():
+        build_demo_clinic()
+    return path

@@ -61,3 +61,8 @@ def address(line1: str, line2: str, city: str, state: str, zip_code: str) -> str
     """One line: "1420 NE Broadway, Suite 210, Portland, OR 97232" (blank parts left out)."""
     state_zip = " ".join(part for part in (state, zip_code) if part)
     return ", ".join(part for part in (line1, line2, city, state_zip) if part)
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 client", "3 clients": a count with its noun (nouns that add an s)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

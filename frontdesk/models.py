@@ -123,6 +123,7 @@ class ClinicProfile(BaseModel, AddressMixin):
     npi = CharField(default="")  # organization (type 2) NPI
     receipt_footer = TextField(default="")
     next_receipt_number = IntegerField(default=1)
+    logo = TextField(null=True)  # the clinic's logo: PNG bytes as base64, or none
 
 
 class Therapist(BaseModel):
@@ -416,15 +417,20 @@ class Receipt(BaseModel):
 
 
 class AuditEvent(Model):
-    """Who did what to which record. Ids and actions only: never names or notes."""
+    """Who did what to which record. Ids and actions only: never names or notes.
+
+    Each row's `chain_hash` covers its own fields and the previous row's hash
+    (see `frontdesk.services.audit`), so a row changed or removed afterwards shows.
+    """
 
     id = IdField()
     at = DateTimeField(default=_now, index=True)
     actor = CharField(default="")
     action = CharField()  # create / update / archive / delete / print / ...
-    entity = CharField()
-    entity_id = IntegerField(null=True)
+    entity = CharField(index=True)  # the Audit page's filters: kind and record
+    entity_id = IntegerField(null=True, index=True)
     detail = TextField(default="")
+    chain_hash = CharField(null=True)  # set in the same transaction as the row is written
 
     class Meta:
         database = database_proxy

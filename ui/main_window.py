@@ -20,6 +20,14 @@ from frontdesk import __version__
 from frontdesk.services.receipts import Problem
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
+from ui.screens.backups_settings import (
+    START_DELAY_MS,
+    BackupFolder,
+    BackupOutcome,
+    BackupRunner,
+    BackupWarning,
+    Task,
+)
 from ui.screens.clients import ClientsScreen
 from ui.screens.insurers import InsurersScreen
 from ui.screens.prescriptions import PrescriptionsScreen
@@ -49,6 +57,7 @@ class MainWindow(QMainWindow):
         self.settings_screen = SettingsScreen(self)
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
+        self._set_up_backups()
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
         self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
@@ -70,6 +79,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(work_area)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.backup_warning)
         column.addWidget(self.header)
         column.addWidget(self.stack, 1)
         central = QWidget(self)
@@ -143,6 +153,35 @@ class MainWindow(QMainWindow):
         self.clients_screen.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 5000)
         )
+
+    def _set_up_backups(self) -> None:
+        """The backup folder of this PC, backups in the background, and the warning strip."""
+        self.backup_folder = BackupFolder(self.settings)
+        self.backup_runner = BackupRunner(self.backup_folder, self)
+        self.backup_warning = BackupWarning(self.backup_runner, self)
+        page = self.settings_screen.backups
+        page.use_folder(self.backup_folder)
+        page.backed_up.connect(self.backup_warning.show_age)
+        page.folder_changed.connect(self._backup_folder_changed)
+        self.backup_runner.finished.connect(self._backup_finished)
+        self.backup_runner.finished.connect(page.refresh_if_shown)
+
+    def start_automatic_backups(self, delay_ms: int = START_DELAY_MS) -> None:
+        """The day's backup shortly after the start (when the folder has none of today yet)."""
+        self.backup_runner.start_automatic(delay_ms)
+
+    def back_up_at_close(self) -> None:
+        """The backup as the program closes, once the window is closed; waits for it to end."""
+        self.backup_runner.back_up_at_close()
+
+    def _backup_folder_changed(self) -> None:
+        self.backup_runner.run(Task.DAILY if self.backup_runner.automatic else Task.CHECK)
+
+    def _backup_finished(self, outcome: BackupOutcome) -> None:
+        if outcome.problem:
+            self.statusBar().showMessage(outcome.problem)
+        elif outcome.made is not None:
+            self.statusBar().showMessage(f"Backed up ({outcome.made.summary()}).", 10_000)
 
     def _switch_screen(self, row: int) -> None:
         current = self.stack.currentWidget()

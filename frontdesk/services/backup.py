@@ -18,14 +18,16 @@ import logging
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import platformdirs
+from peewee import DatabaseError
 
-from frontdesk import db, models
+from frontdesk import db, formatting, models
 from frontdesk.services import audit
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ NAME_PATTERN = re.compile(
     r"^frontdesk-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})?(?:-(\d+))?\.db$"
 )
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+RECENT = timedelta(minutes=1)  # an automatic backup is skipped after one this recent
 REPORTED_TABLES = ("client", "visit", "payment")
 
 
@@ -46,6 +49,15 @@ class BackupError(Exception):
 
 class BackupFailed(BackupError):
     """The backup could not be written or failed its check; no file was left behind."""
+
+
+class FolderNotWritable(BackupError):
+    """The chosen backup folder cannot be created or written; `reason` says why."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(f"{folder} cannot be written ({reason}).")
+        self.folder = folder
+        self.reason = reason
 
 
 class RestoreRefused(BackupError):
@@ -82,7 +94,7 @@ class RestoreResult:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(table, 0)} {table}s" for table in REPORTED_TABLES)
+    return ", ".join(formatting.counted(counts.get(table, 0), table) for table in REPORTED_TABLES)
 
 
 def default_backup_folder() -> Path:
@@ -104,6 +116,14 @@ def _counts(connection: sqlite3.Connection) -> dict[str, int]:
         for table in _table_names()
         if table in present
     }
+
+
+def open_database_path() -> Path | None:
+    """The file of the database open on this thread, or None when none is open."""
+    database = models.database_proxy.obj
+    if database is None or database.is_closed():
+        return None
+    return database.path
 
 
 def _open_database() -> db.ClinicDatabase:
@@ -273,13 +293,15 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
 
 def last_good_backup(folder: Path | None = None) -> BackupInfo | None:
     """The newest backup that passes its check (integrity, a schema this program reads)."""
-    for info in list_backups(folder):
-        try:
-            check_backup_file(info.path)
-        except BackupError:
-            continue
-        return info
-    return None
+    return next((info for info in list_backups(folder) if _is_good(info.path)), None)
+
+
+def _is_good(path: Path) -> bool:
+    try:
+        check_backup_file(path)
+    except BackupError:
+        return False
+    return True
 
 
 def _month_index(day: date) -> int:
@@ -337,6 +359,103 @@ def backup_time(path: Path) -> datetime:
     if parsed is not None:
         return parsed[0]
     return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+
+
+# --- automatic backups and the backup folder -------------------------------------------------
+
+
+def good_backup_since(folder: Path, since: datetime) -> bool:
+    """Whether the folder holds a backup taken at or after `since` that passes its check."""
+    for info in list_backups(folder):  # newest first
+        if info.taken_at < since:
+            return False
+        if _is_good(info.path):
+            return True
+    return False
+
+
+def needs_daily_backup(folder: Path, today: date) -> bool:
+    """True when the folder holds no good backup taken today."""
+    return not good_backup_since(folder, datetime.combine(today, time()))
+
+
+def automatic_backup(folder: Path, *, now: datetime | None = None, actor: str = "") -> BackupResult:
+    """Back up into `folder`, then rotate it (only files named like a backup are touched).
+
+    Safe on a worker thread: a thread with no connection of its own to the open database
+    gets one for the audit record and closes it afterwards. A failed rotation is logged
+    and the backup stands.
+    """
+    database = models.database_proxy.obj
+    if database is None:
+        raise BackupError("No database is open; open the clinic's database first.")
+    opened_here = database.is_closed()
+    if opened_here:
+        try:
+            database.connect()
+        except DatabaseError as error:
+            raise database.translate(error) from error
+    try:
+        made = make_backup(folder, now=now, actor=actor)
+    finally:
+        if opened_here:
+            database.close()
+    try:
+        rotate(folder, today=made.taken_at.date())
+    except OSError as error:
+        log.warning("old backups could not be rotated (%s)", error.strerror or type(error).__name__)
+    return made
+
+
+def daily_backup(
+    folder: Path, *, now: datetime | None = None, actor: str = ""
+) -> BackupResult | None:
+    """The backup at the first start of a day; None when a good one from today is there."""
+    now = now or datetime.now()
+    if not needs_daily_backup(folder, now.date()):
+        return None
+    return automatic_backup(folder, now=now, actor=actor)
+
+
+def backup_at_close(
+    folder: Path, *, now: datetime | None = None, actor: str = ""
+) -> BackupResult | None:
+    """The backup as the program closes; None when no database is open on this thread or a
+    good backup was taken in the last minute."""
+    now = now or datetime.now()
+    if open_database_path() is None or good_backup_since(folder, now - RECENT):
+        return None
+    return automatic_backup(folder, now=now, actor=actor)
+
+
+def _device(path: Path) -> int:
+    return path.stat().st_dev
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def same_disk(folder: Path, database_path: Path) -> bool:
+    """Whether the folder (or, until it exists, its nearest existing parent) is on the disk
+    that holds the database file."""
+    try:
+        return _device(_nearest_existing(Path(folder))) == _device(Path(database_path))
+    except OSError:
+        return False
+
+
+def check_writable(folder: Path) -> None:
+    """Create the folder if needed and write a scratch file in it; FolderNotWritable if not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise FolderNotWritable(folder, error.strerror or str(error)) from error
 
 
 # --- restore ---------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,6 +84,54 @@ def update_clinic_profile(raw: Mapping[str, Any], version: int, actor: str = "")
             raise RecordMissing("the clinic's profile is not set up yet")
         return records.save_record(
             ClinicProfile, profile.id, version, values, noun="clinic", actor=actor
+        )
+
+
+LOGO_FIELD = "Logo"
+LOGO_MAX_BYTES = 10_000_000
+LOGO_MAX_PIXELS = 40_000_000
+LOGO_SIDE = 600  # px: sharp at the 0.6-inch height a receipt prints it, and a small file
+
+
+def logo_png(data: bytes) -> str:
+    """A PNG or JPEG picture as the receipts print it: PNG, at most LOGO_SIDE px, base64.
+
+    Raises ValidationError (field "Logo") for anything that is not a picture that decodes.
+    """
+    from PIL import Image  # lazy: only needed when a logo is chosen
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise validation.ValidationError(LOGO_FIELD, "choose a picture smaller than 10 MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as picture:
+                if picture.format not in ("PNG", "JPEG"):
+                    raise OSError("not a PNG or JPEG")
+                if picture.width * picture.height > LOGO_MAX_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels")
+                picture.thumbnail((LOGO_SIDE, LOGO_SIDE))
+                shown = picture.convert("RGBA")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        message = "the picture is too large; choose one under 40 megapixels"
+        raise validation.ValidationError(LOGO_FIELD, message) from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        message = "choose a PNG or JPEG picture (this file is not one, or it is damaged)"
+        raise validation.ValidationError(LOGO_FIELD, message) from error
+    out = io.BytesIO()
+    shown.save(out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def set_clinic_logo(data: bytes | None, version: int, actor: str = "") -> ClinicProfile:
+    """Put the logo on the receipts (a PNG or JPEG picture), or take it off (None)."""
+    logo = None if data is None else logo_png(data)
+    with database_proxy.atomic():
+        profile = clinic_profile()
+        if profile is None:
+            raise RecordMissing("the clinic's profile is not set up yet")
+        return records.save_record(
+            ClinicProfile, profile.id, version, {"logo": logo}, noun="clinic", actor=actor
         )
 
 

@@ -31,7 +31,7 @@ def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path):
     made = backup.make_backup(tmp_path / "backups", now=NOW, actor="tester")
     assert made.path == tmp_path / "backups" / "frontdesk-2026-11-27-130512.db"
     assert made.counts["client"] == 1
-    assert made.summary() == "1 clients, 0 visits, 0 payments"
+    assert made.summary() == "1 client, 0 visits, 0 payments"
     assert backup.check_backup_file(made.path) == made.counts
     assert list(made.path.parent.iterdir()) == [made.path]  # no -wal, -shm or .partial
     assert made.path.stat().st_mode & 0o077 == 0
@@ -210,6 +210,92 @@ def test_rotation_returns_what_it_deleted_and_keeps_future_files(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([names[2], names[4]])
 
 
+# --- automatic backups and the backup folder ----------------------------------------------
+
+
+def test_the_daily_backup_is_made_once_a_day(set_up_clinic, tmp_path):
+    folder = tmp_path / "b"
+    assert backup.needs_daily_backup(folder, NOW.date())
+    first = backup.daily_backup(folder, now=NOW)
+    assert first is not None and first.taken_at == NOW
+    assert not backup.needs_daily_backup(folder, NOW.date())
+    assert backup.daily_backup(folder, now=NOW + timedelta(hours=5)) is None
+    tomorrow = NOW + timedelta(days=1)
+    assert backup.needs_daily_backup(folder, tomorrow.date())
+    assert backup.daily_backup(folder, now=tomorrow).taken_at == tomorrow
+    assert len(backup.list_backups(folder)) == 2
+
+
+def test_a_damaged_backup_from_today_does_not_count(set_up_clinic, tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / f"frontdesk-{NOW:%Y-%m-%d-%H%M%S}.db").write_bytes(b"not a database")
+    assert backup.needs_daily_backup(folder, NOW.date())
+    assert backup.daily_backup(folder, now=NOW + timedelta(minutes=1)) is not None
+
+
+def test_an_automatic_backup_rotates_only_backup_files(set_up_clinic, tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    old = folder / "frontdesk-2024-01-01-080000.db"
+    old.write_bytes(b"x")
+    (folder / "notes.txt").write_text("not a backup")
+    (folder / "frontdesk-copy.db").write_bytes(b"kept")
+    made = backup.automatic_backup(folder, now=NOW)
+    assert not old.exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [made.path.name, "notes.txt", "frontdesk-copy.db"]
+    )
+
+
+def test_an_automatic_backup_works_on_a_worker_thread(set_up_clinic, tmp_path):
+    clients.save_client(ANA)
+    results: list = []
+    worker = threading.Thread(
+        target=lambda: results.append(backup.automatic_backup(tmp_path / "b", now=NOW))
+    )
+    worker.start()
+    worker.join()
+    [made] = results
+    assert made.counts["client"] == 1
+    assert AuditEvent.select().where(AuditEvent.action == "backup").count() == 1
+    assert backup.open_database_path() is not None  # this thread's connection is untouched
+
+
+def test_the_backup_at_close_skips_a_recent_one_and_a_closed_database(set_up_clinic, tmp_path):
+    folder = tmp_path / "b"
+    backup.make_backup(folder, now=NOW)
+    assert backup.backup_at_close(folder, now=NOW + timedelta(seconds=59)) is None
+    made = backup.backup_at_close(folder, now=NOW + timedelta(seconds=61))
+    kept = [made.path]  # rotated: the newest of the day stays
+    assert [info.path for info in backup.list_backups(folder)] == kept
+    db.close_database()
+    assert backup.backup_at_close(folder, now=NOW + timedelta(hours=1)) is None
+    assert [info.path for info in backup.list_backups(folder)] == kept
+
+
+def test_same_disk_looks_at_the_nearest_existing_folder(tmp_path, monkeypatch):
+    database = tmp_path / "clinic.db"
+    database.write_bytes(b"")
+    assert backup.same_disk(tmp_path / "not" / "made" / "yet", database)
+    assert not backup.same_disk(tmp_path / "b", tmp_path / "missing.db")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    real = backup._device
+    monkeypatch.setattr(backup, "_device", lambda p: 99 if p == stick else real(p))
+    assert not backup.same_disk(stick / "backups", database)
+
+
+def test_a_folder_that_cannot_be_written_is_refused(tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    with pytest.raises(backup.FolderNotWritable) as refused:
+        backup.check_writable(blocker / "backups")
+    assert refused.value.reason
+    backup.check_writable(tmp_path / "new" / "backups")
+    assert list((tmp_path / "new" / "backups").iterdir()) == []
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
@@ -221,7 +307,7 @@ def test_cli_backup_and_restore(set_up_clinic, db_path, tmp_path, capsys):
     assert cli.main(["--db", str(db_path), "backup", "--to", str(folder)]) == 0
     out = capsys.readouterr().out
     (made,) = backup.list_backups(folder)
-    assert str(made.path) in out and "1 clients, 0 visits, 0 payments" in out
+    assert str(made.path) in out and "1 client, 0 visits, 0 payments" in out
     assert "Silva" not in out
 
     db.open_database(db_path)
@@ -230,7 +316,7 @@ def test_cli_backup_and_restore(set_up_clinic, db_path, tmp_path, capsys):
 
     assert cli.main(["--db", str(db_path), "restore", str(made.path)]) == 0
     out = capsys.readouterr().out
-    assert "restored the backup of" in out and "1 clients" in out
+    assert "restored the backup of" in out and "1 client," in out
     db.open_database(db_path)
     assert _clients() == before
     db.close_database()

@@ -47,8 +47,8 @@ def test_cli_demo_then_check(tmp_path, capsys):
     assert cli.main(["--db", str(path), "check"]) == 0
     db.close_database()
     out = capsys.readouterr().out.strip().splitlines()
-    expected = f"OK (schema version {db.LATEST_VERSION}, integrity and keys checked)"
-    assert out[-1].endswith(expected)
+    expected = f"OK (schema version {db.LATEST_VERSION}, integrity and keys checked, audit trail"
+    assert expected + " intact: " in out[-1]
     with sqlite3.connect(path) as raw:
         assert raw.execute("pragma journal_mode").fetchone()[0] == "wal"
     raw.close()

@@ -276,7 +276,9 @@ def _content(path: Path) -> dict[str, list[tuple]]:
         for table in tables:
             columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
             kept = ", ".join(
-                f'"{c}"' for c in columns if c not in ("at", "created_at", "updated_at")
+                f'"{c}"'
+                for c in columns
+                if c not in ("at", "created_at", "updated_at", "chain_hash")
             )
             found[table] = connection.execute(f'SELECT {kept} FROM "{table}" ORDER BY 1').fetchall()
     connection.close()

@@ -6,7 +6,6 @@ the original, byte for byte deterministic, with only the duplicate's mark added.
 
 from __future__ import annotations
 
-import base64
 import io
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from PIL import Image, ImageChops
 from frontdesk.documents.layout import PAGE_HEIGHT
 from frontdesk.documents.receipt_parts import duplicate_text, mark_box
 from frontdesk.models import ClinicProfile, Receipt, Therapist
-from frontdesk.services import ledger, receipts
+from frontdesk.services import clinic, ledger, receipts
 from tests.core.conftest import TODAY
 from tests.core.receipt_fixtures import (
     YEAR_2026,
@@ -366,9 +365,9 @@ def test_typed_text_is_printed_as_typed_and_long_text_stays_on_the_page(emily):
 def test_a_logo_in_the_content_is_drawn_beside_the_letterhead(emily, tmp_path):
     picture = io.BytesIO()
     Image.new("RGB", (120, 60), "#1F4E79").save(picture, "PNG")
+    clinic.set_clinic_logo(picture.getvalue(), clinic.clinic_profile().version)
     draft = receipts.draft_receipt(emily.client.id, payment_id=emily.payments["hsa"].id)
-    clinic = {**draft.content["clinic"], "logo": base64.b64encode(picture.getvalue()).decode()}
-    pdf = receipts.render({**draft.content, "clinic": clinic})
+    pdf = receipts.render(draft.content)
     document = pdfium.PdfDocument(pdf)
     try:
         images = list(document[0].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))

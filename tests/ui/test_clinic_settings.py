@@ -88,3 +88,46 @@ def test_a_therapist_is_added_then_made_inactive_and_back(qtbot, settings):
     assert listed[rosa.display_name]["Status"] == "Inactive"
     press_button(qtbot, screen.therapists, "Make active")
     assert Therapist.get_by_id(rosa.id).active
+
+
+def _picture_file(tmp_path, name: str = "logo.png"):
+    from PIL import Image
+
+    path = tmp_path / name
+    Image.new("RGB", (300, 100), "#1F4E79").save(path, "PNG")
+    return path
+
+
+def test_a_logo_is_chosen_shown_and_removed(qtbot, settings, tmp_path, monkeypatch):
+    section = settings.settings_screen.clinic
+    monkeypatch.setattr(section, "choose_logo_file", lambda: _picture_file(tmp_path))
+    assert find_input(section, "Logo").text() == "None"
+    press_button(qtbot, section, "Choose logo…")
+    assert ClinicProfile.get().logo is not None
+    assert not find_input(section, "Logo").pixmap().isNull()
+    assert find_input(section, "Saved").text() == "Logo saved."
+    press_button(qtbot, section, "Remove logo")
+    assert ClinicProfile.get().logo is None
+    assert find_input(section, "Logo").text() == "None"
+
+
+def test_a_file_that_is_not_a_picture_is_refused_beside_the_logo(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    section = settings.settings_screen.clinic
+    letter = tmp_path / "letter.png"
+    letter.write_text("Dear clinic")
+    monkeypatch.setattr(section, "choose_logo_file", lambda: letter)
+    press_button(qtbot, section, "Choose logo…")
+    assert "choose a PNG or JPEG picture" in find_input(section, "Logo message").text()
+    assert ClinicProfile.get().logo is None
+
+
+def test_the_logo_waits_until_typed_changes_are_saved(qtbot, settings, tmp_path, monkeypatch):
+    section = settings.settings_screen.clinic
+    monkeypatch.setattr(section, "choose_logo_file", lambda: _picture_file(tmp_path))
+    key_in(qtbot, "Phone", "5035550199")
+    press_button(qtbot, section, "Choose logo…")
+    assert "save or undo your changes" in find_input(section, "Logo message").text()
+    assert ClinicProfile.get().logo is None
+    assert find_input(section, "Phone").text() == "(503) 555-0199"  # what was typed stays

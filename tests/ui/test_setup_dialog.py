@@ -190,6 +190,7 @@ def test_the_program_starts_with_set_up_and_quitting_it_ends_cleanly(qtbot, tmp_
 def test_the_program_names_a_file_that_is_not_a_database(qtbot, tmp_path):
     junk = tmp_path / "letter.db"
     junk.write_text("Dear clinic,\n" * 50)
-    with answering(qtbot, "OK") as box:
+    with answering(qtbot, "Quit") as box:
         assert run(junk) == 1
     assert "letter.db is not a Front Desk database" in box.text
+    assert junk.read_text() == "Dear clinic,\n" * 50  # nothing overwritten

@@ -24,7 +24,13 @@ FIELDS_MESSAGE = "Not saved: correct the fields marked in red."
 
 
 class SetupDialog(QDialog):
-    """Asks for the clinic and one therapist; saves both together or nothing."""
+    """Asks for the clinic and one therapist; saves both together or nothing.
+
+    "Try the demo clinic" ends the dialog with TRY_DEMO: the caller opens the demo
+    clinic's own file, and this database stays untouched, ready for the real set-up.
+    """
+
+    TRY_DEMO = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +46,9 @@ class SetupDialog(QDialog):
         self.save_button = button("Save and start", primary=True, parent=self)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(button("Quit", parent=self), QDialogButtonBox.ButtonRole.RejectRole)
+        self.demo_button = button("Try the demo clinic", parent=self)
+        self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.demo_button.clicked.connect(lambda: self.done(self.TRY_DEMO))
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -59,12 +68,14 @@ class SetupDialog(QDialog):
         columns.addWidget(therapist_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Welcome to Front Desk", self))
-        layout.addWidget(
-            QLabel(
-                "These details print on every receipt and superbill. You can change them later.",
-                self,
-            )
+        introduction = QLabel(
+            "These details print on every receipt and superbill. You can change them later "
+            "in Settings. Just looking? Try the demo clinic: made-up clients in a file of "
+            "its own, kept apart from yours.",
+            self,
         )
+        introduction.setWordWrap(True)
+        layout.addWidget(introduction)
         layout.addLayout(columns)
         layout.addStretch(1)
         layout.addWidget(self.message)

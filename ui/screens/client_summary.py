@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -16,14 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
-from frontdesk.services import clients
+from frontdesk.services import clients, records_export
 from frontdesk.services.summary import ClientSummary, client_summary
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.flow_layout import FlowLayout
+from ui.screens.backups_settings import folder_text
 from ui.screens.client_coverage import ClientCoverage
 from ui.screens.client_prescriptions import ClientPrescriptions
-from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, title
+from ui.screens.export_settings import start_export
+from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, show_text, title
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {
@@ -69,12 +74,17 @@ class ClientSummaryPage(QWidget):
         self.edit_button = button("Edit client", primary=True, parent=self)
         self.archive_button = button("Archive client", "archive", parent=self)
         self.delete_button = button("Delete client", parent=self)
+        self.export_button = button("Export record…", parent=self)
         self.back_button = button("Back to list", "back", parent=self)
         self.action_message = QLabel(self)
         self.action_message.setProperty("class", "fieldError")
         self.action_message.setWordWrap(True)
         self.action_message.setAccessibleName("Action message")
         self.action_message.hide()
+        self.action_done = QLabel(self)
+        self.action_done.setWordWrap(True)
+        self.action_done.setAccessibleName("Done")
+        self.action_done.hide()
         self.boxes = {
             name: QGroupBox(name, self)
             for name in (
@@ -91,6 +101,7 @@ class ClientSummaryPage(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_client.emit(self.client_id))
         self.archive_button.clicked.connect(self._toggle_archive)
         self.delete_button.clicked.connect(self._delete)
+        self.export_button.clicked.connect(self._export_record)
         self.back_button.clicked.connect(self.back)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
 
@@ -104,12 +115,17 @@ class ClientSummaryPage(QWidget):
         actions.addWidget(self.heading, 1)
         in_view_order = (
             self.back_button,
+            self.export_button,
             self.delete_button,
             self.archive_button,
             self.edit_button,
         )
+        buttons = QWidget(self)
+        row = FlowLayout(buttons)  # wraps onto a second line in a narrow window
+        row.setContentsMargins(0, 0, 0, 0)
         for push in in_view_order:
-            actions.addWidget(push)
+            row.addWidget(push)
+        actions.addWidget(buttons)
         chain_tab_order(in_view_order)
         body = QWidget(self)
         grid = QGridLayout(body)
@@ -135,11 +151,13 @@ class ClientSummaryPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(actions)
         layout.addWidget(self.action_message)
+        layout.addWidget(self.action_done)
         layout.addWidget(scroll, 1)
 
     def show_client(self, client_id: int) -> None:
         self.summary = client_summary(client_id)
         self.action_message.hide()
+        self.action_done.hide()
         client = self.summary.client
         archived = " (archived)" if client.archived else ""
         self.heading.setText(f"{client.display_name}{archived}")
@@ -295,6 +313,31 @@ class ClientSummaryPage(QWidget):
             return
         self.changed.emit(client.id)
         self.back.emit()
+
+    def _export_record(self) -> None:
+        """Ask for a folder, then export the client's record into a new folder inside it."""
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export the client's record into", str(Path.home())
+        )
+        if folder:
+            self.export_record_to(Path(folder))
+
+    def export_record_to(self, folder: Path) -> None:
+        """Write the client's complete record inside `folder` in the background; then say
+        where it went, or why not."""
+        show_text(self.action_done, "")
+        self.action_message.hide()
+        self.export_button.setEnabled(False)
+        client_id = self.client_id
+        start_export(lambda: records_export.export_client_record(client_id, folder), self._exported)
+
+    def _exported(self, made: records_export.ExportResult | None, problem: str) -> None:
+        self.export_button.setEnabled(True)
+        if made is None:
+            self.show_problem(problem)
+            return
+        where = folder_text(made.path)
+        show_text(self.action_done, f"Record exported to {where} ({made.summary()}).")
 
     def _show_refusal(self, prefix: str, error: StorageError) -> None:
         self.show_problem(refusal(prefix, error))

@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QShowEvent
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QPixmap, QShowEvent
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from frontdesk.models import Therapist
 from frontdesk.services import clinic
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import StorageError
+from frontdesk.validation import ValidationError
 from ui.dialogs.clinic_records import ClinicProfilePage, new_therapist_dialog, therapist_dialog
 from ui.errors import refusal
 from ui.tables import MUTED_COLOUR, Column, RecordTableModel, colour_brush, record_table
-from ui.widgets import button_bar, chain_tab_order, error_label, show_text
+from ui.widgets import button, button_bar, chain_tab_order, error_label, show_text
+
+LOGO_HEIGHT = 56  # px on screen
+LOGO_FILES = "Pictures (*.png *.jpg *.jpeg)"
+
+
+class LogoRow(QWidget):
+    """The clinic's logo as receipts print it, with Choose logo… and Remove logo."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.picture = QLabel(self)
+        self.picture.setAccessibleName("Logo")
+        self.picture.setFixedHeight(LOGO_HEIGHT)
+        self.choose_button = button("Choose logo…", parent=self)
+        self.remove_button = button("Remove logo", parent=self)
+        self.message = error_label("Logo message", self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Logo on receipts:", self))
+        row.addWidget(self.picture)
+        row.addWidget(self.choose_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 4, 0, 4)
+        column.addLayout(row)
+        column.addWidget(self.message)
+
+    def show_logo(self, logo: str | None) -> None:
+        """The stored logo (PNG in base64), or "None" when there is none."""
+        if not logo:
+            self.picture.setPixmap(QPixmap())
+            self.picture.setText("None")
+        else:
+            pixmap = QPixmap()
+            pixmap.loadFromData(base64.b64decode(logo), "PNG")
+            self.picture.setPixmap(
+                pixmap.scaledToHeight(LOGO_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+            )
+        self.remove_button.setEnabled(bool(logo))
 
 
 class ClinicSection(ClinicProfilePage):
@@ -29,6 +72,10 @@ class ClinicSection(ClinicProfilePage):
         self.saved.connect(lambda _id: self._reload("Saved."))
         self.cancelled.connect(lambda: self._reload(""))
         self.form.changed.connect(lambda: self.saved_note.setText(""))
+        self.logo = LogoRow(self)
+        self.layout().insertWidget(self.layout().indexOf(self.scroll) + 1, self.logo)
+        self.logo.choose_button.clicked.connect(self._choose_logo)
+        self.logo.remove_button.clicked.connect(lambda: self.change_logo(None))
 
     def show_start(self) -> None:
         self._reload("")
@@ -42,7 +89,45 @@ class ClinicSection(ClinicProfilePage):
         profile = clinic.clinic_profile()
         if profile is not None:
             self.start_edit(profile)
+            self.logo.show_logo(profile.logo)
         self.saved_note.setText(note)
+
+    def choose_logo_file(self) -> Path | None:
+        """Ask for the logo's picture (tests answer this in place of the file dialog)."""
+        name, _ = QFileDialog.getOpenFileName(self, "Choose the clinic's logo", "", LOGO_FILES)
+        return Path(name) if name else None
+
+    def _choose_logo(self) -> None:
+        path = self.choose_logo_file()
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            show_text(self.logo.message, f"Not changed: {path.name} could not be read ({error}).")
+            return
+        self.change_logo(data)
+
+    def change_logo(self, data: bytes | None) -> None:
+        """Save the new logo (None takes it off) at once; the form's typing must be saved first."""
+        if self.has_unsaved_changes:
+            message = "Not changed: save or undo your changes to the clinic first."
+            show_text(self.logo.message, message)
+            return
+        try:
+            clinic.set_clinic_logo(data, self.opened["version"])
+        except ValidationError as refused:
+            show_text(self.logo.message, f"Not changed: {refused.message}.")
+            return
+        except RecordChanged as changed:
+            self._reload("")  # someone saved the clinic meanwhile: show theirs, then try again
+            show_text(self.logo.message, str(changed))
+            return
+        except StorageError as error:
+            show_text(self.logo.message, refusal("Not changed", error))
+            return
+        show_text(self.logo.message, "")
+        self._reload("Logo saved." if data is not None else "Logo removed.")
 
     def cancel(self) -> None:
         """Undo what was typed since the last save (nothing to ask: the saved values return)."""

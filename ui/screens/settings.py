@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ui.screens.audit_settings import AuditSection
 from ui.screens.backups_settings import BackupsSection
 from ui.screens.clinic_settings import ClinicSection, TherapistsSection
+from ui.screens.export_settings import ExportSection
 from ui.screens.fee_schedule import FeeScheduleSection
 from ui.widgets import title
 
@@ -19,6 +21,8 @@ class SettingsScreen(QWidget):
         self.therapists = TherapistsSection(self)
         self.fee_schedule = FeeScheduleSection(self)
         self.backups = BackupsSection(self)
+        self.audit = AuditSection(self)
+        self.exports = ExportSection(self)
         self.sections = QTabWidget(self)
         self.sections.setAccessibleName("Settings sections")
         self.sections.setDocumentMode(True)
@@ -26,6 +30,8 @@ class SettingsScreen(QWidget):
         self.sections.addTab(self.therapists, "Therapists")
         self.sections.addTab(self.fee_schedule, "Fee schedule")
         self.sections.addTab(self.backups, "Backups")
+        self.sections.addTab(self.audit, "Audit")
+        self.sections.addTab(self.exports, "Export")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title("Settings", self))

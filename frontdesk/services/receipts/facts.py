@@ -74,7 +74,6 @@ def clinic_part() -> dict[str, Any]:
         "ein": profile.ein,
         "npi": profile.npi,
         "footer": profile.receipt_footer,
-        "logo": None,  # a hook: PNG bytes in base64 once the profile holds a logo
     }
 
 

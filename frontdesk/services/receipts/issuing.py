@@ -38,7 +38,15 @@ def render(content: Mapping[str, Any], duplicate_of: int | None = None) -> bytes
         "superbill": superbill.superbill_pdf,
         "year_end": statement.statement_pdf,
     }[content["kind"]]
-    return draw(content, duplicate_of=duplicate_of)
+    return draw(_with_logo(content), duplicate_of=duplicate_of)
+
+
+def _with_logo(content: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The content with the clinic's logo as it is now: a picture on the page, not a fact
+    the document states, so it is not kept in every snapshot."""
+    profile = clinic.clinic_profile()
+    logo = profile.logo if profile is not None else None
+    return {**content, "clinic": {**content["clinic"], "logo": logo}}
 
 
 def preview_pdf(draft: Draft) -> bytes:

@@ -1,0 +1,164 @@
+"""The tamper-evident audit trail: each event chained to the one before; `check` names the
+first event changed or the event after one removed; the Audit page's list and filters."""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+import threading
+from datetime import date, datetime
+
+import pytest
+
+from frontdesk import cli, db
+from frontdesk.models import AuditEvent, database_proxy
+from frontdesk.services import audit
+
+
+def _events(count: int) -> list[int]:
+    """Record `count` events on clients 1..count; their ids."""
+    for number in range(1, count + 1):
+        audit.record("update", "client", number, actor="desk", detail="fields: phone")
+    return [e.id for e in AuditEvent.select().order_by(AuditEvent.id)]
+
+
+def _tamper(path, sql: str, *params) -> None:
+    """Change the file behind Front Desk's back, as anyone with the sqlite3 module could."""
+    with sqlite3.connect(path) as raw:
+        raw.execute(sql, params)
+    raw.close()
+
+
+def _check(path, capsys) -> tuple[int, str]:
+    code = cli.main(["--db", str(path), "check"])
+    db.close_database()
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def trail(database, db_path) -> list[int]:
+    """Eight events in a closed database file; their ids."""
+    ids = _events(8)
+    db.close_database()
+    return ids
+
+
+def test_each_event_is_chained_to_the_one_before(database):
+    _events(3)
+    events = list(AuditEvent.select().order_by(AuditEvent.id))
+    previous = None
+    for event in events:
+        fields = (event.id, event.at, event.actor, event.action, event.entity,
+                  event.entity_id, event.detail)  # fmt: skip
+        assert event.chain_hash == audit.chain_hash(previous, fields)
+        previous = event.chain_hash
+    assert len(set(e.chain_hash for e in events)) == 3
+    assert audit.verify_chain() == audit.ChainCheck(events=3)
+
+
+def test_the_encoding_cannot_be_shifted_between_fields(database):
+    at = datetime(2026, 11, 27, 9, 30)
+    one = audit.chain_hash(None, (1, at, "desk", "update", "client", 1, "ab"))
+    other = audit.chain_hash(None, (1, at, "desk", "update", "clienta", 1, "b"))
+    blank = audit.chain_hash(None, (1, at, "desk", "update", "client", None, "ab"))
+    assert len({one, other, blank}) == 3
+
+
+def test_the_actor_is_the_pc_user_until_logins_exist(database, monkeypatch):
+    monkeypatch.setattr(getpass, "getuser", lambda: "frontdesk1")
+    audit.record("print", "receipt", 4)
+    assert AuditEvent.get().actor == "frontdesk1"
+
+    def no_user() -> str:
+        raise OSError("no user name")
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert audit.current_actor() == "unknown"
+
+
+def test_an_event_rolled_back_leaves_the_chain_whole(database):
+    _events(2)
+    with pytest.raises(RuntimeError), database_proxy.atomic():
+        audit.record("delete", "client", 9, actor="desk")
+        raise RuntimeError("the save failed")
+    _events(1)
+    assert [e.id for e in AuditEvent.select()] == [1, 2, 3]
+    assert audit.verify_chain().intact
+
+
+def test_two_pcs_writing_at_once_never_chain_onto_the_same_event(database):
+    def write() -> None:
+        try:
+            for number in range(15):
+                audit.record("update", "visit", number, actor="room")
+        finally:
+            database_proxy.close()
+
+    workers = [threading.Thread(target=write) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert audit.verify_chain() == audit.ChainCheck(events=30)
+
+
+def test_check_names_the_event_changed_with_the_sqlite3_module(trail, db_path, capsys):
+    assert _check(db_path, capsys)[0] == 0
+    _tamper(db_path, "UPDATE audit_event SET detail = 'fields: email' WHERE id = ?", trail[4])
+    code, out = _check(db_path, capsys)
+    assert code == 1
+    assert f"PROBLEM: audit trail: event #{trail[4]} is not as it was recorded" in out
+
+
+def test_check_names_the_event_after_one_deleted(trail, db_path, capsys):
+    _tamper(db_path, "DELETE FROM audit_event WHERE id = ?", trail[3])
+    code, out = _check(db_path, capsys)
+    assert code == 1
+    assert f"audit trail: an event before #{trail[4]} is missing" in out
+
+
+def test_check_sees_the_newest_events_deleted(trail, db_path, capsys):
+    _tamper(db_path, "DELETE FROM audit_event WHERE id >= ?", trail[6])
+    code, out = _check(db_path, capsys)
+    assert code == 1
+    assert f"the newest events, after #{trail[5]}, are missing" in out
+
+
+def test_a_hash_rewritten_to_match_breaks_the_next_event(trail, db_path):
+    db.open_database(db_path)
+    event = AuditEvent.get_by_id(trail[2])
+    fields = (event.id, event.at, "owner", event.action, event.entity, event.entity_id,
+              event.detail)  # fmt: skip
+    forged = audit.chain_hash(AuditEvent.get_by_id(trail[1]).chain_hash, fields)
+    db.close_database()
+    _tamper(db_path, "UPDATE audit_event SET actor = 'owner', chain_hash = ? WHERE id = ?",
+            forged, trail[2])  # fmt: skip
+    db.open_database(db_path)
+    try:
+        check = audit.verify_chain()
+    finally:
+        db.close_database()
+    assert (check.broken_id, check.reason, check.events) == (trail[3], audit.CHANGED, 3)
+    assert check.summary() == (
+        f"The audit trail was changed: event #{trail[3]} is not as it was recorded."
+    )
+
+
+def test_the_list_filters_by_dates_kind_and_record_newest_first(database):
+    rows = [
+        (datetime(2026, 11, 1, 9), "client", 7),
+        (datetime(2026, 11, 2, 23, 59), "client", 8),
+        (datetime(2026, 11, 3, 0, 0), "visit", 7),
+        (datetime(2026, 11, 5, 12), "client", 7),
+    ]
+    for at, entity, entity_id in rows:
+        audit.record("update", entity, entity_id, actor="desk")
+        AuditEvent.update(at=at).where(AuditEvent.id == AuditEvent.select().count()).execute()
+    ids = lambda **filters: [e.id for e in audit.list_events(**filters)]  # noqa: E731
+    assert ids() == [4, 3, 2, 1]
+    assert ids(start=date(2026, 11, 2), end=date(2026, 11, 3)) == [3, 2]
+    assert ids(kind="client") == [4, 2, 1]
+    assert ids(kind="client", record_id=7) == [4, 1]
+    assert ids(record_id=7, end=date(2026, 11, 4)) == [3, 1]
+    assert ids(limit=2) == [4, 3]
+    assert audit.entity_kinds() == ["client", "visit"]
