@@ -124,8 +124,20 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (status.st_dev, status.st_ino)
 
 
+# An outermost transaction takes the write lock when it begins (nested ones are savepoints).
+# A deferred one that read first could not take it later once another connection had
+# committed (SQLITE_BUSY_SNAPSHOT, refused at once); BEGIN IMMEDIATE waits its turn instead,
+# up to the busy timeout.
+TRANSACTION_LOCK = "IMMEDIATE"
+
+
 class ClinicDatabase(SqliteDatabase):
     """The clinic's SQLite file: clear storage errors, no writes to a file gone or replaced.
+
+    Every outermost transaction begins IMMEDIATE (TRANSACTION_LOCK), so what it reads
+    stays true until it commits and its writes wait for another PC's save rather than
+    fail. A long read that needs one consistent snapshot but writes nothing can use
+    `atomic(lock_type="DEFERRED")` so it does not hold up other PCs' saves.
 
     Every write transaction first checks that the file on disk is still the one that
     was opened; every commit is followed by a WAL checkpoint, so a plain copy of the
@@ -133,7 +145,12 @@ class ClinicDatabase(SqliteDatabase):
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+        super().__init__(
+            str(path),
+            pragmas=PRAGMAS,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            lock_type=TRANSACTION_LOCK,
+        )
         self.path = path
         self.identity: tuple[int, int] | None = None
 

@@ -1231,7 +1231,7 @@ def build_demo_clinic(today: date | None = None, seed: int = 7) -> int:
         if Client.select().exists() or ClinicProfile.select().exists():
             raise DatabaseNotEmpty("This database already holds a clinic; the demo was not added.")
         count = DemoBuilder(today or date.today(), seed).build()
-        audit.record("create", DEMO_MARK, None, detail=f"{count} clients")
+        audit.record("create", DEMO_MARK, None, DEMO_ACTOR, detail=f"{count} clients")
     return count
 
 

@@ -594,3 +594,11 @@ def _category_message(code: str, children: list[Icd10Code]) -> str:
     shown = [child.code for child in children[:MAX_ICD10_SUGGESTIONS]]
     more = ", …" if len(children) > MAX_ICD10_SUGGESTIONS else ""
     return f"{code} is a category; use a billable code: {', '.join(shown)}{more}"
+
+
+def period_in_order(start: date | None, end: date | None, end_field: str = "To") -> None:
+    """ValidationError on `end_field` when a period ends before it starts (a blank end passes)."""
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            end_field, f"this is before the From date ({start:%m/%d/%Y}); check the dates."
+        )

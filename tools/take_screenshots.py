@@ -1,21 +1,27 @@
 """Write the user guide's screenshots (docs/screenshots/) from a fresh demo clinic.
 
 QT_QPA_PLATFORM=offscreen python tools/take_screenshots.py
+
+Everything it writes (databases, backups, exports) stays in a temporary folder that is
+deleted at the end: the home folder is pointed there while it runs, so the default backup
+folder and the exports show as "~/..." in the pictures. Automatic backups are never started.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QPoint, QThreadPool, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -32,14 +38,15 @@ from frontdesk.models import (
     Visit,
     VisitAddendum,
 )
-from frontdesk.services import backup, clients, ledger, receipts
-from frontdesk.services.clinic import clinic_profile
+from frontdesk.services import backup, clients, ledger, receipts, recovery
+from frontdesk.services.clinic import clinic_profile, set_clinic_logo
 from frontdesk.services.history import treatment_history
 from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
 from ui.app import build_main_window
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.dialogs.client_account import ClientAccountDialog
+from ui.dialogs.damaged_database import DamagedDatabaseDialog
 from ui.dialogs.new_receipt import NewReceiptDialog
 from ui.dialogs.payment import PaymentDialog
 from ui.dialogs.receipt_check import CompletenessDialog
@@ -49,6 +56,8 @@ from ui.main_window import MainWindow
 from ui.pdf_view import render_pages
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PC_USER = "reception"  # the PC's user name the audit trail shows (made up, as the clients are)
+WAIT_SECONDS = 60  # for work done in the background (a backup, an export, the audit check)
 
 
 def settle() -> None:
@@ -60,6 +69,30 @@ def save(widget: QWidget, name: str) -> None:
     settle()
     widget.grab().save(str(OUT / name))
     print(OUT / name)
+
+
+def wait_for_background(until: Callable[[], bool] = lambda: True) -> None:
+    """Until the work on the thread pool is done, its results shown, and `until()` holds."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while QThreadPool.globalInstance().activeThreadCount() or not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the work in the background did not finish")
+        QApplication.processEvents()
+        time.sleep(0.02)
+    settle()
+
+
+def use_scratch_home(scratch: Path) -> Path:
+    """Point the home folder into `scratch` (so the default backup folder and the exports are
+    made there) and give the PC a made-up user name; returns the new home folder."""
+    home = scratch / "home"
+    home.mkdir()
+    os.environ.setdefault("XDG_CACHE_HOME", str(Path.home() / ".cache"))  # fonts' cache
+    os.environ.pop("XDG_DATA_HOME", None)
+    os.environ["HOME"] = os.environ["USERPROFILE"] = str(home)
+    for name in ("USER", "LOGNAME", "USERNAME"):
+        os.environ[name] = PC_USER
+    return home
 
 
 @contextmanager
@@ -185,6 +218,8 @@ def long_name(window: MainWindow) -> None:
     window.resize(1024, 700)
     window.clients_screen.open_client(client.id)
     save(window, "long-name-summary.png")
+    window.resize(1280, 800)
+    window.find_client()  # the next pictures start without this client in the strip
 
 
 def save_with_popup(window: QWidget, under: QWidget, popup: QWidget, name: str) -> None:
@@ -336,33 +371,110 @@ def receipts_screens(window: MainWindow) -> None:
         save(check, "completeness-check.png")
 
 
+def logo_png(text: str) -> bytes:
+    """A simple round logo with the clinic's initials (PNG)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    side = 240
+    picture = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((4, 4, side - 4, side - 4), fill=(38, 96, 122, 255))
+    try:
+        font = ImageFont.load_default(size=104)
+    except TypeError:  # Pillow before 10.1 has one small default font
+        font = ImageFont.load_default()
+    draw.text((side / 2, side / 2), text, font=font, fill="white", anchor="mm")
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def initials(name: str) -> str:
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalpha()]
+    return "".join(word[0].upper() for word in words[:2]) or "FD"
+
+
+def clinic_logo(_window: MainWindow) -> None:
+    """The demo clinic gets a logo, as Choose logo… in Settings ▸ Clinic would put it."""
+    profile = clinic_profile()
+    set_clinic_logo(logo_png(initials(profile.name)), profile.version)
+
+
+def backup_warning(window: MainWindow) -> None:
+    """The main window with the amber strip: no backup has been made yet."""
+    window.resize(1280, 800)
+    window.find_client()  # the client list, no client open
+    window.backup_warning.show_age(backup.last_good_backup(window.settings_screen.backups.folder))
+    save(window, "backup-warning.png")
+    window.backup_warning.hide()  # the other pictures show the window without it
+
+
 def settings_screens(window: MainWindow) -> None:
-    """Settings: the clinic's profile, the therapists, the fee schedule, the backups."""
+    """Settings: the clinic's profile with its logo, the therapists, the fee schedule, the
+    backups (two kept), an export, the audit trail; the damaged-database dialog."""
+    window.resize(1280, 800)
+    window.find_client()  # no client in the strip at the top
     window.go_to("Settings")
     screen = window.settings_screen
+    screen.show_start()
     folder = screen.backups.folder
     before = {info.path for info in backup.list_backups(folder)}
-    for section, name in (
-        (screen.clinic, "settings-clinic.png"),
-        (screen.therapists, "settings-therapists.png"),
-        (screen.fee_schedule, "settings-fee-schedule.png"),
-        (screen.backups, "settings-backups.png"),
-    ):
-        screen.sections.setCurrentWidget(section)
-        if section is screen.backups:
-            section.back_up_now()
-        save(window, name)
-    for made in backup.list_backups(folder):
-        if made.path not in before:
-            made.path.unlink()  # the picture's backup, never one of the user's
+    yesterday = datetime.combine(date.today() - timedelta(days=1), datetime.min.time())
+    backup.make_backup(folder, now=yesterday.replace(hour=18, minute=5))  # as at closing time
+    try:
+        for section, name in (
+            (screen.clinic, "settings-clinic.png"),
+            (screen.therapists, "settings-therapists.png"),
+            (screen.fee_schedule, "settings-fee-schedule.png"),
+            (screen.backups, "settings-backups.png"),
+        ):
+            screen.sections.setCurrentWidget(section)
+            if section is screen.backups:
+                section.back_up_now()
+                wait_for_background(lambda: len(backup.list_backups(folder)) >= 2)
+            save(window, name)
+        export_and_audit(window, Path.home())
+        damaged_database(window, folder)
+    finally:
+        for made in backup.list_backups(folder):
+            if made.path not in before:
+                made.path.unlink()  # the pictures' backups, never one of the user's
+
+
+def export_and_audit(window: MainWindow, home: Path) -> None:
+    """Settings ▸ Export after the payments of this year were saved; then Settings ▸ Audit."""
+    screen = window.settings_screen
+    exports = screen.exports
+    screen.sections.setCurrentWidget(exports)
+    exports.export_payments_to(home / f"payments-{date.today().year}.csv")
+    wait_for_background(lambda: bool(exports.done.text() or exports.message.text()))
+    save(window, "settings-export.png")
+    audit_page = screen.audit
+    screen.sections.setCurrentWidget(audit_page)
+    wait_for_background(lambda: not audit_page.checking)
+    save(window, "settings-audit.png")
+
+
+def damaged_database(window: MainWindow, folder: Path) -> None:
+    """The dialog at start when the database is damaged, offering last night's backup."""
+    last_night = backup.list_backups(folder)[-1]  # the backup made at closing time
+    newest = recovery.GoodBackup(
+        last_night.path, last_night.taken_at, backup.check_backup_file(last_night.path)
+    )
+    problems = [f"the file {window.db_path.name} is damaged"]  # as the start-up check says it
+    with shown(DamagedDatabaseDialog(window.db_path, problems, newest, folder, window)) as dialog:
+        save(dialog, "damaged-database.png")
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
+        use_scratch_home(Path(scratch))
         first_run(Path(scratch))
         with demo_window(Path(scratch)) as window:
             for take in (
+                clinic_logo,
+                backup_warning,
                 clients_and_intake,
                 prescriptions_screens,
                 insurers_and_coverage,

@@ -1,4 +1,5 @@
-"""Start the desktop program: the application object, the main window, first-run set-up."""
+"""Start the desktop program: the application object, the main window, first-run set-up
+(or the demo clinic), and starting again after a damaged database was restored."""
 
 from __future__ import annotations
 
@@ -7,28 +8,21 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-from PySide6.QtCore import QSettings, QThreadPool
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from frontdesk import db
+from frontdesk.demo import DatabaseNotEmpty, open_demo_clinic
 from frontdesk.resources import resource_path
-from frontdesk.services import clinic, recovery
-from frontdesk.services.backup import BackupError
-from frontdesk.services.recovery import GoodBackup
+from frontdesk.services import clinic
 from frontdesk.storage_errors import StorageError
-from ui.dialogs.damaged_database import DamagedDatabaseDialog
 from ui.dialogs.setup import SetupDialog
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
 from ui.platform_check import platform_problem
-from ui.screens.backups_settings import BackupFolder
+from ui.startup import StartupCheck, offer_recovery, open_or_recover, open_settings
 
 log = logging.getLogger(__name__)
-
-
-def default_settings_path() -> Path:
-    return Path(platformdirs.user_config_dir(db.APP_NAME, appauthor=False)) / "window.ini"
 
 
 def create_application() -> QApplication:
@@ -48,64 +42,6 @@ def build_main_window(db_path: Path | str, settings_path: Path | None = None) ->
     return MainWindow(Path(db_path), open_settings(settings_path))
 
 
-def open_settings(settings_path: Path | None = None) -> QSettings:
-    """This PC's settings for the program (window geometry, backup folder)."""
-    return QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
-
-
-def backup_folder(settings_path: Path | None = None) -> Path:
-    """The backup folder chosen on this PC, else the default one."""
-    return BackupFolder(open_settings(settings_path)).path
-
-
-def open_or_recover(
-    db_path: Path, parent: QWidget | None = None, settings_path: Path | None = None
-) -> bool:
-    """Open and check the database; when it is damaged, offer the newest good backup.
-
-    True when the database is fit to use (as it was, or restored); False when the person
-    chose Quit or the restore failed. The database is left closed either way.
-    Raises db.DatabaseUnavailable when the file cannot be opened for another reason.
-    """
-    problems = _start_up_problems(Path(db_path))
-    if not problems:
-        return True
-    log.error("the database failed its start-up check")
-    folder = backup_folder(settings_path)
-    newest = recovery.newest_good_backup(folder)
-    dialog = DamagedDatabaseDialog(Path(db_path), problems, newest, folder, parent)
-    dialog.exec()
-    if newest is None or not dialog.restore_chosen():
-        return False
-    return _restore(Path(db_path), newest, parent)
-
-
-def _start_up_problems(db_path: Path) -> list[str]:
-    """What the start-up check found (opening a damaged file counts); closes the file."""
-    try:
-        database = db.open_database(db_path)
-    except db.DatabaseUnavailable as error:
-        if not recovery.is_damage(error):
-            raise
-        return [error.__cause__.problem]
-    try:
-        return db.startup_check(database)
-    finally:
-        db.close_database()
-
-
-def _restore(db_path: Path, newest: GoodBackup, parent: QWidget | None) -> bool:
-    try:
-        recovery.restore_over_damaged(db_path, newest)
-    except (BackupError, StorageError, db.DatabaseUnavailable, OSError) as error:
-        log.error("the newest good backup could not be put in place")
-        QMessageBox.critical(parent, "Front Desk", f"The backup could not be restored.\n\n{error}")
-        return False
-    finally:
-        db.close_database()
-    return True
-
-
 def run(db_path: Path) -> int:
     """Start the program over a database file; returns the exit code."""
     problem = platform_problem()
@@ -114,19 +50,67 @@ def run(db_path: Path) -> int:
         return 1
     app = create_application()
     install_last_resort_handler()
+    path, code = Path(db_path), None
+    while code is None:  # again after a damaged database was restored
+        path, code = _session(app, path)
+    return code
+
+
+def _session(app: QApplication, path: Path) -> tuple[Path, int | None]:
+    """Open the database, show the window until it closes; the exit code (None: start again)."""
     try:
-        if not open_or_recover(db_path):
-            return 1
-        window = build_main_window(db_path)
-    except db.DatabaseUnavailable as error:
-        log.error("could not open the database")
-        QMessageBox.critical(None, "Front Desk", f"The database could not be opened.\n\n{error}")
-        return 1
-    if clinic.needs_setup() and SetupDialog(window).exec() != QDialog.DialogCode.Accepted:
-        return 0
+        if not open_or_recover(path):
+            return path, 1
+        window = build_main_window(path)
+    except (db.DatabaseUnavailable, DatabaseNotEmpty) as error:
+        return path, _cannot_open(error)
+    if clinic.needs_setup():
+        answer = SetupDialog(window).exec()
+        if answer == SetupDialog.TRY_DEMO:
+            return _session_over_demo(app, path, window)
+        if answer != QDialog.DialogCode.Accepted:
+            return path, 0
+    return path, _show(app, path, window)
+
+
+def _session_over_demo(
+    app: QApplication, path: Path, window: MainWindow
+) -> tuple[Path, int | None]:
+    """The demo clinic's own file instead of the clinic's database (which stays as it is)."""
+    window.deleteLater()
+    db.close_database()
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # built in a few seconds
+    try:
+        demo_path = open_demo_clinic(path)
+        db.close_database()
+    except (db.DatabaseUnavailable, DatabaseNotEmpty, StorageError) as error:
+        return path, _cannot_open(error)
+    finally:
+        QApplication.restoreOverrideCursor()
+    return _session(app, demo_path)
+
+
+def _cannot_open(error: Exception) -> int:
+    log.error("could not open the database")
+    QMessageBox.critical(None, "Front Desk", f"The database could not be opened.\n\n{error}")
+    return 1
+
+
+def _show(app: QApplication, path: Path, window: MainWindow) -> int | None:
+    """Run the window; a damage found by the check in the background closes it and offers
+    the newest good backup (None once restored: start again)."""
+    damage: list[str] = []
+    check = StartupCheck(window)
+    check.damaged.connect(lambda problems: (damage.extend(problems), window.hide(), app.quit()))
     window.show()
+    check.start()
     window.start_automatic_backups()
     code = app.exec()
+    if damage:
+        window.backup_runner.wait()
+        QThreadPool.globalInstance().waitForDone()
+        db.close_database()
+        return None if offer_recovery(path, damage) else 1
     window.back_up_at_close()  # the window is gone; the program ends once this is done
     QThreadPool.globalInstance().waitForDone(5000)  # pages still being drawn or printed
     db.close_database()

@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
+from frontdesk.demo import is_demo_clinic
 from frontdesk.services.receipts import Problem
-from ui.client_header import ClientHeader
-from ui.navigation import NavigationRail
-from ui.screens.backups_settings import (
+from ui.backup_jobs import (
     START_DELAY_MS,
     BackupFolder,
     BackupOutcome,
@@ -28,6 +27,8 @@ from ui.screens.backups_settings import (
     BackupWarning,
     Task,
 )
+from ui.client_header import ClientHeader
+from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
 from ui.screens.insurers import InsurersScreen
 from ui.screens.prescriptions import PrescriptionsScreen
@@ -37,6 +38,7 @@ from ui.screens.visits import VisitsScreen
 from ui.widgets import icon
 
 DEFAULT_SIZE = QSize(1280, 800)
+DEMO_TITLE = "Front Desk — DEMO clinic (made-up clients)"
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +48,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db_path = db_path
         self.settings = settings
-        self.setWindowTitle("Front Desk")
+        self.demo = is_demo_clinic()  # made-up clients: said in the title, never backed up
+        self.setWindowTitle(DEMO_TITLE if self.demo else "Front Desk")
         self.setWindowIcon(icon("app"))
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
@@ -160,19 +163,23 @@ class MainWindow(QMainWindow):
         self.backup_runner = BackupRunner(self.backup_folder, self)
         self.backup_warning = BackupWarning(self.backup_runner, self)
         page = self.settings_screen.backups
-        page.use_folder(self.backup_folder)
+        page.use_runner(self.backup_runner)
         page.backed_up.connect(self.backup_warning.show_age)
         page.folder_changed.connect(self._backup_folder_changed)
         self.backup_runner.finished.connect(self._backup_finished)
-        self.backup_runner.finished.connect(page.refresh_if_shown)
 
     def start_automatic_backups(self, delay_ms: int = START_DELAY_MS) -> None:
-        """The day's backup shortly after the start (when the folder has none of today yet)."""
-        self.backup_runner.start_automatic(delay_ms)
+        """The day's backup shortly after the start (when the folder has none of today yet).
+
+        Not for the demo clinic: its copies would crowd the clinic's own out of rotation.
+        """
+        if not self.demo:
+            self.backup_runner.start_automatic(delay_ms)
 
     def back_up_at_close(self) -> None:
         """The backup as the program closes, once the window is closed; waits for it to end."""
-        self.backup_runner.back_up_at_close()
+        if not self.demo:
+            self.backup_runner.back_up_at_close()
 
     def _backup_folder_changed(self) -> None:
         self.backup_runner.run(Task.DAILY if self.backup_runner.automatic else Task.CHECK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPaintEvent
@@ -158,3 +159,11 @@ def choose(
     box.exec()
     clicked = box.clickedButton()
     return choices[buttons.index(clicked)] if clicked in buttons else choices[-1]
+
+
+def folder_text(folder: Path) -> str:
+    """The folder as a person reads it: the home folder written "~"."""
+    try:
+        return str(Path("~") / folder.relative_to(Path.home()))
+    except ValueError:
+        return str(folder)

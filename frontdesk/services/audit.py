@@ -15,10 +15,9 @@ from datetime import date, datetime, time, timedelta
 from hashlib import sha256
 from typing import Any
 
-from frontdesk import db, formatting, validation
+from frontdesk import db, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import AuditEvent, database_proxy
-from frontdesk.validation import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -213,17 +212,9 @@ def filters(raw: Mapping[str, Any]) -> dict[str, Any]:
     "record_id"; None when blank); ValidationErrors naming each bad one."""
     collector = validation.ErrorCollector()
     values = clean_all(FILTER_RULES, raw, errors=collector)
-    collector.check(_check_order, values["start"], values["end"])
+    collector.check(validation.period_in_order, values["start"], values["end"])
     collector.raise_if_any()
     return values
-
-
-def _check_order(start: date | None, end: date | None) -> None:
-    if start is not None and end is not None and end < start:
-        raise ValidationError(
-            END_RULE.label,
-            f"this is before the From date ({formatting.us_date(start)}); check the dates.",
-        )
 
 
 def list_events(

@@ -3,6 +3,10 @@
 Nothing here is ever deleted or edited: a mistaken payment is voided, or money given
 back is refunded, by a new entry with its reason. Amounts in cents. A gratuity is kept
 apart from the payment for services and never counts towards a balance.
+
+What a payment has left and what a visit still owes are read before writing; every
+transaction takes the database's write lock when it begins (db.TRANSACTION_LOCK), so
+two PCs cannot both read them and then both write.
 """
 
 from __future__ import annotations
@@ -46,16 +50,6 @@ KIND_LABELS = {"payment": "Payment", "refund": "Refund", "void": "Void"}
 
 class LedgerRefused(ValueError):
     """A ledger entry or allocation that would break the books; the message says why."""
-
-
-def _write_transaction() -> Any:
-    """A transaction that takes the database's write lock when it begins (BEGIN IMMEDIATE).
-
-    What a payment has left and what a visit still owes are read before writing, so two
-    PCs must not both read them and then both write. Inside an outer transaction this is
-    a savepoint, and the outer transaction's lock holds.
-    """
-    return database_proxy.atomic(lock_type="IMMEDIATE")
 
 
 def _money_rule(name: str, label: str, hint: str) -> FieldRule:
@@ -239,7 +233,7 @@ def record_payment(
     allocation is refused (LedgerRefused) or the client is gone (RecordMissing).
     """
     values = validate_payment(raw)
-    with _write_transaction():
+    with database_proxy.atomic():
         parts.get_client(client_id)
         payment = records.save_record(
             Payment,
@@ -263,7 +257,7 @@ def allocate(
     Refused (LedgerRefused) beyond what the payment has left or what the visit still owes,
     or for an entry that is not a live payment.
     """
-    with _write_transaction():
+    with database_proxy.atomic():
         payment = records.get_record(Payment, payment_id, "payment")
         visit = records.get_record(Visit, visit_id, "visit")
         _check_allocation(payment, visit, amount_cents)
@@ -336,7 +330,7 @@ def void_entry(entry_id: int, reason: str, *, on: date | None = None, actor: str
     refund (void the refund first). ValidationError when no reason is given.
     """
     why = _reason(reason)
-    with _write_transaction():
+    with database_proxy.atomic():
         original = records.get_record(Payment, entry_id, "payment")
         if original.kind == "void" or is_voided(original.id):
             raise LedgerRefused("This entry is a void or was voided already.")
@@ -364,7 +358,7 @@ def refund_payment(
     (LedgerRefused) beyond the payment's unapplied amount or for a voided payment.
     """
     why = _reason(reason)
-    with _write_transaction():
+    with database_proxy.atomic():
         payment = records.get_record(Payment, payment_id, "payment")
         _check_live_payment(payment)
         left = unapplied_cents(payment)

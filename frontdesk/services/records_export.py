@@ -26,7 +26,7 @@ from typing import Any
 
 from peewee import JOIN, ForeignKeyField, Model, ModelSelect
 
-from frontdesk import __version__, db, formatting
+from frontdesk import __version__, db, formatting, validation
 from frontdesk.fieldrules import clean_all
 from frontdesk.models import (
     ALL_MODELS,
@@ -398,7 +398,7 @@ def export_client_record(
     written (nothing is left behind), StorageError when the database cannot be read.
     """
     parent = Path(folder)
-    with database_proxy.atomic():  # one consistent reading of everything
+    with database_proxy.atomic(lock_type="DEFERRED"):  # one consistent reading of everything
         gathered = _gather(client_id)
         header = _header(client_id)
     stem = f"client-{client_id}-record-{(today or date.today()).isoformat()}"
@@ -504,7 +504,7 @@ CLIENT_COLUMNS = (
 
 def export_clients_csv(path: Path | str, actor: str = "") -> ExportResult:
     """Every client, archived ones too, one row each, by id. Raises ExportFailed."""
-    with database_proxy.atomic():
+    with database_proxy.atomic(lock_type="DEFERRED"):  # reads only
         clients = list(Client.select().order_by(Client.id))
 
     def audited(count: int) -> None:
@@ -528,20 +528,11 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return date(today.year, 1, 1), today
 
 
-def check_period(start: date, end: date) -> None:
-    """ValidationError (on To) when the period ends before it starts."""
-    if end < start:
-        raise ValidationError(
-            END_RULE.label,
-            f"this is before the From date ({formatting.us_date(start)}); check the dates.",
-        )
-
-
 def period(raw: Mapping[str, Any]) -> tuple[date, date]:
     """The From and To dates typed ("start", "end"); ValidationErrors naming each bad one."""
     values = clean_all(PERIOD_RULES, raw)
     try:
-        check_period(values["start"], values["end"])
+        validation.period_in_order(values["start"], values["end"])
     except ValidationError as error:
         raise ValidationErrors([error]) from None
     return values["start"], values["end"]
@@ -599,8 +590,8 @@ def export_payments_csv(path: Path | str, start: date, end: date, actor: str = "
 
     Raises ValidationError when `end` is before `start`, ExportFailed when not written.
     """
-    check_period(start, end)
-    with database_proxy.atomic():
+    validation.period_in_order(start, end)
+    with database_proxy.atomic(lock_type="DEFERRED"):  # reads only
         rows = list(_payment_rows(start, end))
 
     def audited(count: int) -> None:

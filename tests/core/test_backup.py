@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -208,6 +209,38 @@ def test_rotation_returns_what_it_deleted_and_keeps_future_files(tmp_path):
         [names[0], names[1], names[3]]
     )  # older same-day ones, a same-second earlier one, and one too old
     assert sorted(p.name for p in folder.iterdir()) == sorted([names[2], names[4]])
+
+
+def _file_modified(path: Path, ago: timedelta) -> Path:
+    path.write_bytes(b"x")
+    when = (datetime.now() - ago).timestamp()
+    os.utime(path, (when, when))
+    return path
+
+
+def test_rotation_removes_copies_cut_short_over_an_hour_ago_and_nothing_else(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    cut_short = "frontdesk-2026-11-27-130512.db.partial"
+    long_ago, just_now = timedelta(hours=1, minutes=2), timedelta(minutes=58)
+    old = [_file_modified(folder / name, long_ago) for name in (cut_short, cut_short + "-journal")]
+    under_way = "frontdesk-2026-11-27-140000-2.db.partial"  # maybe another PC's backup
+    fresh = [
+        _file_modified(folder / name, just_now) for name in (under_way, under_way + "-journal")
+    ]
+    others = [
+        _file_modified(folder / name, long_ago)
+        for name in (
+            "notes.partial",
+            "frontdesk-copy.db.partial",
+            "frontdesk-2026-11-27-130512.db.partial.bak",
+            "frontdesk-2026-11-27-130512.db-journal",
+            "frontdesk-2026-11-27-130512.partial",
+        )
+    ]
+    deleted = backup.rotate(folder, today=NOW.date())
+    assert sorted(deleted) == sorted(old)
+    assert sorted(folder.iterdir()) == sorted(fresh + others)
 
 
 # --- automatic backups and the backup folder ----------------------------------------------

@@ -1,4 +1,5 @@
-"""Nothing lost, nothing silent: stale saves, files gone or replaced, storage faults, ids."""
+"""Nothing lost, nothing silent: stale saves, two PCs saving at once, files gone or replaced,
+storage faults, ids."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from frontdesk import db
-from frontdesk.models import AuditEvent, Client
-from frontdesk.services import clients
+from frontdesk.models import AuditEvent, Client, Visit
+from frontdesk.services import clients, records, visits
 from frontdesk.services.records import RecordChanged
 from frontdesk.storage_errors import (
     DatabaseBusy,
@@ -180,6 +185,106 @@ def test_a_database_locked_by_another_program_is_reported_as_locked(database, db
         holder.execute("ROLLBACK")
         holder.close()
     assert _stored(client.id)["city"] == "Salem"
+
+
+# --- two PCs saving at once ---------------------------------------------------------------
+
+OTHER_PC_COMMITS_AFTER_S = 0.3  # well within the busy timeout
+
+
+def _another_pc(db_path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        db_path,
+        timeout=db.BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _move_to_bend(other: sqlite3.Connection, client_id: int) -> None:
+    other.execute(
+        "UPDATE client SET city = 'Bend', version = version + 1 WHERE id = ?", (client_id,)
+    )
+
+
+def _while_another_pc_saves(db_path: Path, client_id: int, action: Callable[[], Any]) -> Any:
+    """Run `action` while another PC is saving the client; it commits a moment later."""
+    other = _another_pc(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    _move_to_bend(other, client_id)
+    committing = threading.Timer(OTHER_PC_COMMITS_AFTER_S, other.execute, ("COMMIT",))
+    committing.start()
+    try:
+        return action()
+    finally:
+        committing.join()
+        other.close()
+
+
+def test_a_save_begun_while_another_pc_saves_waits_for_it_and_succeeds(database, db_path):
+    ana = clients.save_client(ANA)
+    bea = clients.save_client({**ANA, "first_name": "Bea"})
+    changes = {**ANA, "city": "Portland"}
+    saved = _while_another_pc_saves(
+        db_path, bea.id, lambda: clients.save_client(changes, ana.id, version=ana.version)
+    )
+    assert saved.version == ana.version + 1
+    assert (_stored(ana.id)["city"], _stored(bea.id)["city"]) == ("Portland", "Bend")
+
+
+def test_a_visit_booked_while_another_pc_saves_waits_for_it_and_is_booked(set_up_clinic, db_path):
+    therapist = set_up_clinic[1]
+    ana = clients.save_client(ANA)
+    bea = clients.save_client({**ANA, "first_name": "Bea"})
+    starts_at = datetime(2026, 12, 1, 10)
+
+    def book() -> visits.Booking:
+        return visits.book_visit(ana.id, therapist.id, starts_at, 60, wellness_reason="Relaxation")
+
+    booked = _while_another_pc_saves(db_path, bea.id, book)
+    assert Visit.get_by_id(booked.visit.id).client_id == ana.id
+    assert _stored(bea.id)["city"] == "Bend"
+
+
+def test_a_save_holds_the_write_lock_from_its_first_read_so_another_pc_waits(
+    database, db_path, monkeypatch
+):
+    ana = clients.save_client(ANA)
+    bea = clients.save_client({**ANA, "first_name": "Bea"})
+    other = _another_pc(db_path)
+    other_pc = threading.Thread(target=_move_to_bend, args=(other, bea.id))
+    other_pc_waited: list[bool] = []
+    first_read = records.get_record
+
+    def read_then_let_another_pc_save(*args: object) -> object:
+        found = first_read(*args)
+        if not other_pc_waited:  # between the save's first read and its first write
+            other_pc.start()
+            other_pc.join(OTHER_PC_COMMITS_AFTER_S)
+            other_pc_waited.append(other_pc.is_alive())
+        return found
+
+    monkeypatch.setattr(records, "get_record", read_then_let_another_pc_save)
+    try:
+        clients.save_client({**ANA, "city": "Portland"}, ana.id, version=ana.version)
+    finally:
+        other_pc.join()
+        other.close()
+    assert other_pc_waited == [True]
+    assert (_stored(ana.id)["city"], _stored(bea.id)["city"]) == ("Portland", "Bend")
+
+
+def test_a_deferred_read_keeps_one_snapshot_and_does_not_hold_up_another_pc(database, db_path):
+    ana = clients.save_client(ANA)
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        with database.atomic(lock_type="DEFERRED"):
+            assert clients.get_client(ana.id).city == "Salem"
+            _move_to_bend(other, ana.id)  # no waiting: timeout 0
+            assert clients.get_client(ana.id).city == "Salem"
+    finally:
+        other.close()
+    assert _stored(ana.id)["city"] == "Bend"
 
 
 DISK_FULL_SCRIPT = """

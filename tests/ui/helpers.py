@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -321,7 +322,7 @@ def _on_next_modal(
     assert answer.answered, f"no dialog opened to answer with {answer.button!r}"
     if title is not None:
         assert answer.title == title
-    if answer.owner is not None:
+    if answer.owner is not None and shiboken6.isValid(answer.owner):  # not closed for good
         hand_back_activation(qtbot, answer.owner)
 
 

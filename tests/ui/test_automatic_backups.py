@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 from frontdesk import db
 from frontdesk.services import backup
 from ui import app as app_module
+from ui.backup_jobs import BackupOutcome, Task
 from ui.screens import backups_settings
-from ui.screens.backups_settings import BackupOutcome, Task
 
 
 def outcomes_of(window) -> list[BackupOutcome]:
@@ -171,7 +171,8 @@ def test_a_folder_on_the_same_disk_is_used_with_a_warning(qtbot, window, section
     assert find_input(section, "Backup folder").text() == "Backups are kept in ~/usb"
     assert find_input(section, "Same disk").text() == backups_settings.SAME_DISK
     assert window.settings.value("backups/folder") == str(stick)
-    qtbot.mouseClick(find_button(section, "Back up now"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.backup_runner.finished, timeout=10_000):
+        qtbot.mouseClick(find_button(section, "Back up now"), Qt.MouseButton.LeftButton)
     assert [info.path.parent for info in backup.list_backups(stick)] == [stick]
     assert not window.backup_warning.isVisible()
 

@@ -27,10 +27,17 @@ def press_button(qtbot, parent, text: str) -> None:
     press(qtbot, Qt.Key.Key_Space)
 
 
+def back_up_now(qtbot, section) -> None:
+    """Back up now, then wait for the backup made in the background."""
+    with qtbot.waitSignal(section.runner.finished, timeout=10_000):
+        press_button(qtbot, section, "Back up now")
+        assert find_input(section, "Done").text() == "Backing up…"
+
+
 def test_back_up_now_makes_a_checked_backup_and_lists_it(qtbot, section):
     assert find_input(section, "Last backup").text().startswith("No backup yet")
     add_client()
-    press_button(qtbot, section, "Back up now")
+    back_up_now(qtbot, section)
     assert find_input(section, "Done").text().startswith("Backed up and checked: 1 client")
     [row] = table_rows(section, "Backups")
     assert row["File"].startswith("frontdesk-")
@@ -39,7 +46,7 @@ def test_back_up_now_makes_a_checked_backup_and_lists_it(qtbot, section):
 
 def test_a_backup_is_restored_after_asking(qtbot, section):
     kept = add_client()
-    press_button(qtbot, section, "Back up now")
+    back_up_now(qtbot, section)
     add_client(first_name="Yusuf", last_name="Brightwater")  # saved after the backup
     section.refresh()
     section.table.selectRow(0)

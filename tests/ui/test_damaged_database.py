@@ -18,8 +18,9 @@ from tests.core.test_recovery import (
     damage_the_header,
     folder_state,
 )
-from ui.app import backup_folder, build_main_window, open_or_recover
+from ui.app import build_main_window
 from ui.dialogs.damaged_database import TITLE, DamagedDatabaseDialog
+from ui.startup import StartupCheck, backup_folder, offer_recovery, open_or_recover
 
 TAKEN = datetime(2026, 11, 27, 9, 30, 0)
 PROBLEMS = ["quick check: Page 32: btreeInitPage() returns error code 11"]
@@ -79,12 +80,26 @@ def test_a_good_database_opens_with_no_question(qtbot, demo_template, db_path, s
     assert open_or_recover(db_path, settings_path=settings_path)
 
 
-def test_restore_puts_the_backup_in_place_and_the_window_opens(
+def damage_found_in_the_background(qtbot, db_path: Path, settings_path: Path) -> list[str]:
+    """Open the window as at start and wait for the check in the background to find damage."""
+    assert open_or_recover(db_path, settings_path=settings_path)  # the file opens
+    window = build_main_window(db_path, settings_path=settings_path)
+    qtbot.addWidget(window)
+    check = StartupCheck(window)
+    with qtbot.waitSignal(check.damaged, timeout=10_000) as found:
+        check.start()
+    db.close_database()
+    return found.args[0]
+
+
+def test_damage_found_after_start_is_restored_from_the_newest_good_backup(
     qtbot, demo_template, db_path, settings_path, tmp_path
 ):
     made = backed_up_then_damaged(demo_template, db_path, tmp_path / "usb")
+    problems = damage_found_in_the_background(qtbot, db_path, settings_path)
+    assert problems and all(line.startswith("quick check:") for line in problems)
     with answering(qtbot, "Restore the backup of 11/27/2026 9:30 AM", title=TITLE):
-        assert open_or_recover(db_path, settings_path=settings_path)
+        assert offer_recovery(db_path, problems, settings_path=settings_path)
 
     assert len(list(tmp_path.glob("clinic.db.damaged-*"))) == 1
     window = build_main_window(db_path, settings_path=settings_path)
@@ -95,11 +110,23 @@ def test_restore_puts_the_backup_in_place_and_the_window_opens(
     db.close_database()
 
 
+def test_a_good_database_finds_no_damage(qtbot, demo_template, db_path, settings_path):
+    shutil.copyfile(demo_template, db_path)
+    window = build_main_window(db_path, settings_path=settings_path)
+    qtbot.addWidget(window)
+    check = StartupCheck(window)
+    with qtbot.waitSignal(check.damaged, timeout=3_000, raising=False) as found:
+        check.start()
+    assert not found.signal_triggered
+    db.close_database()
+
+
 def test_quit_changes_nothing_on_disk(qtbot, demo_template, db_path, settings_path, tmp_path):
     backed_up_then_damaged(demo_template, db_path, tmp_path / "usb")
+    problems = damage_found_in_the_background(qtbot, db_path, settings_path)
     before = folder_state(tmp_path), folder_state(tmp_path / "usb")
     with answering(qtbot, "Quit", title=TITLE):
-        assert not open_or_recover(db_path, settings_path=settings_path)
+        assert not offer_recovery(db_path, problems, settings_path=settings_path)
     assert (folder_state(tmp_path), folder_state(tmp_path / "usb")) == before
 
 

@@ -194,3 +194,51 @@ def test_the_program_names_a_file_that_is_not_a_database(qtbot, tmp_path):
         assert run(junk) == 1
     assert "letter.db is not a Front Desk database" in box.text
     assert junk.read_text() == "Dear clinic,\n" * 50  # nothing overwritten
+
+
+def test_trying_the_demo_clinic_opens_its_own_file_and_leaves_the_database_alone(
+    qtbot, tmp_path, demo_template, monkeypatch
+):
+    import shutil
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from frontdesk.demo import demo_path_for
+    from ui import app as app_module
+    from ui.main_window import DEMO_TITLE
+
+    clinic_file = tmp_path / "first.db"
+    shutil.copyfile(demo_template, demo_path_for(clinic_file))  # built earlier: no wait
+    shown = []
+
+    def build(path, settings_path=None):
+        window = real_build(path, settings_path=tmp_path / "window.ini")
+        shown.append((path, window.windowTitle(), window))
+        if path != clinic_file:
+            QTimer.singleShot(300, window.close)
+        return window
+
+    real_build = app_module.build_main_window
+    monkeypatch.setattr(app_module, "build_main_window", build)
+    monkeypatch.setattr(app_module, "install_last_resort_handler", lambda: None)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(QApplication.quit)  # never hang the test run
+    guard.start(20_000)
+    try:
+        with answering(qtbot, "Try the demo clinic", title="Set up your clinic"):
+            assert run(clinic_file) == 0
+    finally:
+        guard.stop()
+        for path, _title, window in shown:
+            if path != clinic_file:  # that one the program let go of itself
+                window.deleteLater()
+    assert [(path, title) for path, title, _ in shown] == [
+        (clinic_file, "Front Desk"),
+        (demo_path_for(clinic_file), DEMO_TITLE),
+    ]
+    db.open_database(clinic_file)
+    assert clinic.needs_setup()  # the clinic's own file is still waiting for its set-up
+    db.close_database()
+    assert not list((tmp_path / "home").rglob("frontdesk-*.db"))  # the demo is never backed up

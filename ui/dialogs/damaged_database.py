@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from frontdesk import formatting
 from frontdesk.services.recovery import GoodBackup
-from ui.screens.backups_settings import folder_text
+from ui.widgets import folder_text
 
 TITLE = "The clinic's database is damaged"
 MAX_PROBLEMS = 5
@@ -35,7 +35,9 @@ class DamagedDatabaseDialog(QMessageBox):
     ) -> None:
         super().__init__(QMessageBox.Icon.Critical, TITLE, "", parent=parent)
         found = "\n".join(f"• {problem}" for problem in problems[:MAX_PROBLEMS])
-        self.setText(f"Front Desk checked {db_path.name} while starting and found:\n\n{found}")
+        self.setText(
+            f"{TITLE}.\n\nFront Desk checked {db_path.name} while starting and found:\n\n{found}"
+        )
         self.restore_button = None
         if newest is not None:
             self.restore_button = self.addButton(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,10 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
-from frontdesk.models import database_proxy
 from frontdesk.services import audit
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
+from ui.background import BackgroundJob, in_background
 from ui.errors import refusal
 from ui.forms import Form
 from ui.tables import Column, RecordTableModel, record_table
@@ -54,38 +53,12 @@ COLUMNS = (
 # --- checking the chain in the background ---------------------------------------------------
 
 
-class ChainSignals(QObject):
-    finished = Signal(object)  # a ChainCheck, or the text of why it could not be checked
-
-
-class ChainJob(QRunnable):
-    """Walks the audit chain on the thread pool (long trails take a while)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        # Owned by the application: it delivers the outcome after the thread is done.
-        self.signals = ChainSignals(QCoreApplication.instance())
-
-    def run(self) -> None:
-        try:
-            outcome: audit.ChainCheck | str = audit.verify_chain()
-        except StorageError as error:
-            outcome = refusal("Not checked", error)
-        except Exception as error:
-            log.error("checking the audit trail failed with %s", type(error).__qualname__)
-            outcome = NOT_CHECKED
-        finally:
-            _close_this_threads_connection()
-        self.signals.finished.emit(outcome)
-        self.signals.deleteLater()  # in the application's thread, after the outcome
-
-
-def _close_this_threads_connection() -> None:
-    """Each thread has its own connection to the file: close this one (a later restore
-    replaces the file)."""
-    database = database_proxy.obj
-    if database is not None and not database.is_closed():
-        database.close()
+def _not_checked(error: Exception) -> str:
+    """Why the chain could not be walked, as the page says it."""
+    if isinstance(error, StorageError):
+        return refusal("Not checked", error)
+    log.error("checking the audit trail failed with %s", type(error).__qualname__)
+    return NOT_CHECKED
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -108,7 +81,7 @@ class AuditSection(QWidget):
         self.model = RecordTableModel(COLUMNS, lambda event: event.id, self)
         self.table = record_table("Audit events", self.model, self)
         self.message = error_label("Message", self)
-        self._job: ChainJob | None = None
+        self._job: BackgroundJob | None = None
         self._lay_out()
         for editor in self.form.editors.values():
             editor.input.editingFinished.connect(self.show_events)
@@ -185,13 +158,15 @@ class AuditSection(QWidget):
     def check_chain(self) -> None:
         """Walk the chain in the background; the line at the top says what was found."""
         self._say(CHECKING, "")
-        self._job = job = ChainJob()
-        job.signals.finished.connect(lambda outcome: self._checked(job, outcome))
-        QThreadPool.globalInstance().start(job)
+        job: BackgroundJob | None = None
 
-    def _checked(self, job: ChainJob, outcome: audit.ChainCheck | str) -> None:
-        if job is not self._job:
-            return  # a newer check is on its way
+        def checked(outcome: audit.ChainCheck | str) -> None:
+            if job is self._job:  # else a newer check is on its way
+                self._checked(outcome)
+
+        self._job = job = in_background(audit.verify_chain, checked, _not_checked)
+
+    def _checked(self, outcome: audit.ChainCheck | str) -> None:
         self._job = None
         if isinstance(outcome, audit.ChainCheck):
             self._say(outcome.summary(), "ok" if outcome.intact else "contraindication")

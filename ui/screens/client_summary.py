@@ -24,11 +24,19 @@ from frontdesk.services.summary import ClientSummary, client_summary
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.flow_layout import FlowLayout
-from ui.screens.backups_settings import folder_text
 from ui.screens.client_coverage import ClientCoverage
 from ui.screens.client_prescriptions import ClientPrescriptions
 from ui.screens.export_settings import start_export
-from ui.widgets import alert_chips, button, chain_tab_order, chip, confirm, show_text, title
+from ui.widgets import (
+    alert_chips,
+    button,
+    chain_tab_order,
+    chip,
+    confirm,
+    folder_text,
+    show_text,
+    title,
+)
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 PRESCRIPTION_ROLES = {

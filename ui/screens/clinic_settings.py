@@ -35,7 +35,6 @@ class LogoRow(QWidget):
         self.remove_button = button("Remove logo", parent=self)
         self.message = error_label("Logo message", self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Logo on receipts:", self))
         row.addWidget(self.picture)
         row.addWidget(self.choose_button)
         row.addWidget(self.remove_button)
@@ -73,7 +72,7 @@ class ClinicSection(ClinicProfilePage):
         self.cancelled.connect(lambda: self._reload(""))
         self.form.changed.connect(lambda: self.saved_note.setText(""))
         self.logo = LogoRow(self)
-        self.layout().insertWidget(self.layout().indexOf(self.scroll) + 1, self.logo)
+        self.scroll.widget().layout().addRow("Logo on receipts", self.logo)
         self.logo.choose_button.clicked.connect(self._choose_logo)
         self.logo.remove_button.clicked.connect(lambda: self.change_logo(None))
 

@@ -7,18 +7,17 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from frontdesk import db, formatting
+from frontdesk import formatting
 from frontdesk.services import records_export
 from frontdesk.services.records_export import ExportFailed, ExportResult
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
+from ui.background import BackgroundJob, in_background
 from ui.errors import refusal
 from ui.forms import Form
-from ui.screens.backups_settings import folder_text
-from ui.widgets import button_bar, chain_tab_order, error_label, show_text
+from ui.widgets import button_bar, chain_tab_order, error_label, folder_text, show_text
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +42,13 @@ def refusal_text(error: Exception) -> str:
     return f"Not exported: {UNEXPECTED}."
 
 
-class JobSignals(QObject):
-    finished = Signal(object, str)  # the ExportResult (None when refused), the refusal
-
-
-class ExportJob(QRunnable):
-    """One export on the thread pool; reports through signals.finished."""
-
-    def __init__(self, work: Callable[[], ExportResult]) -> None:
-        super().__init__()
-        # Owned by the application: it delivers the outcome after the thread is done.
-        self.signals = JobSignals(QCoreApplication.instance())
-        self._work = work
-
-    def run(self) -> None:
-        made, problem = None, ""
-        try:
-            made = self._work()
-        except Exception as error:
-            problem = refusal_text(error)
-        finally:
-            db.close_database()  # this thread's connection only
-        self.signals.finished.emit(made, problem)
-        self.signals.deleteLater()  # in the application's thread, after the outcome
-
-
-def start_export(work: Callable[[], ExportResult], done: Done) -> ExportJob:
+def start_export(work: Callable[[], ExportResult], done: Done) -> BackgroundJob:
     """Run `work` in the background; `done(made, problem)` is called back on the UI thread."""
-    job = ExportJob(work)
-    job.signals.finished.connect(done)
-    QThreadPool.globalInstance().start(job)
-    return job
+    return in_background(
+        lambda: (work(), ""),
+        lambda outcome: done(*outcome),
+        lambda error: (None, refusal_text(error)),
+    )
 
 
 class ExportSection(QWidget):
@@ -99,6 +74,7 @@ class ExportSection(QWidget):
         self._what: Callable[[ExportResult], str] = str
         layout = QVBoxLayout(self)
         layout.addWidget(about)
+        fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         layout.addLayout(fields)
         layout.addLayout(action_row)
         layout.addWidget(self.done)

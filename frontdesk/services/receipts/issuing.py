@@ -82,7 +82,7 @@ def issue(draft: Draft, actor: str = "", *, today: date | None = None) -> Receip
     document can no longer be made (its payment was voided meanwhile, say).
     """
     issued_on = today or date.today()
-    with database_proxy.atomic(lock_type="IMMEDIATE"):
+    with database_proxy.atomic():
         records.get_record(Client, draft.client_id, "client")
         draft = redraft(draft)
         number = _take_number()

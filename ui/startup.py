@@ -1,0 +1,111 @@
+"""Opening the clinic's database at start, and what happens when it is found damaged.
+
+Opening reads the file's header and schema version at once (a file too damaged to open is
+found there). The full check (PRAGMA quick_check reads every page) runs in the background
+once the window is up, so a large clinic's start does not wait for it; when it finds
+damage, the window closes and the newest good backup is offered. Nothing is overwritten:
+the damaged file is kept aside.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from frontdesk import db, models
+from frontdesk.services import recovery
+from frontdesk.services.backup import BackupError
+from frontdesk.services.recovery import GoodBackup
+from frontdesk.storage_errors import StorageError
+from ui.background import in_background
+from ui.backup_jobs import BackupFolder
+from ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+log = logging.getLogger(__name__)
+
+
+def default_settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(db.APP_NAME, appauthor=False)) / "window.ini"
+
+
+def open_settings(settings_path: Path | None = None) -> QSettings:
+    """This PC's settings for the program (window geometry, backup folder)."""
+    return QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
+
+
+def backup_folder(settings_path: Path | None = None) -> Path:
+    """The backup folder chosen on this PC, else the default one."""
+    return BackupFolder(open_settings(settings_path)).path
+
+
+def open_or_recover(
+    db_path: Path, parent: QWidget | None = None, settings_path: Path | None = None
+) -> bool:
+    """Open the database; when it is too damaged to open, offer the newest good backup.
+
+    True when the database opens (as it was, or restored); False when the person chose
+    Quit or the restore failed. The database is left closed either way. Raises
+    db.DatabaseUnavailable when the file cannot be opened for another reason.
+    """
+    try:
+        db.open_database(db_path)
+    except db.DatabaseUnavailable as error:
+        if not recovery.is_damage(error):
+            raise
+        return offer_recovery(Path(db_path), [error.__cause__.problem], parent, settings_path)
+    db.close_database()
+    return True
+
+
+def offer_recovery(
+    db_path: Path,
+    problems: Sequence[str],
+    parent: QWidget | None = None,
+    settings_path: Path | None = None,
+) -> bool:
+    """Say what the check found and offer the newest good backup; True once it is in place."""
+    log.error("the database failed its check at start")
+    folder = backup_folder(settings_path)
+    newest = recovery.newest_good_backup(folder)
+    dialog = DamagedDatabaseDialog(db_path, problems, newest, folder, parent)
+    dialog.exec()
+    if newest is None or not dialog.restore_chosen():
+        return False
+    return _restore(db_path, newest, parent)
+
+
+def _restore(db_path: Path, newest: GoodBackup, parent: QWidget | None) -> bool:
+    try:
+        recovery.restore_over_damaged(db_path, newest)
+    except (BackupError, StorageError, db.DatabaseUnavailable, OSError) as error:
+        log.error("the newest good backup could not be put in place")
+        QMessageBox.critical(parent, "Front Desk", f"The backup could not be restored.\n\n{error}")
+        return False
+    finally:
+        db.close_database()
+    return True
+
+
+def _not_checked(error: Exception) -> list[str]:
+    """An unexpected failure of the check itself is logged, not taken for damage."""
+    log.error("the check at start could not run: %s", type(error).__qualname__)
+    return []
+
+
+class StartupCheck(QObject):
+    """The full check of the open database, in the background; `damaged` with what it found."""
+
+    damaged = Signal(list)
+
+    def start(self) -> None:
+        database = models.database_proxy.obj
+        in_background(lambda: db.startup_check(database), self._checked, _not_checked)
+
+    def _checked(self, problems: list[str]) -> None:
+        if problems:
+            self.damaged.emit(problems)
