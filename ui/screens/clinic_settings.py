@@ -7,7 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QPixmap, QShowEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdesk.models import Therapist
 from frontdesk.services import clinic
@@ -39,6 +47,7 @@ class LogoRow(QWidget):
         row.addWidget(self.choose_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 4)
         column.addLayout(row)
@@ -73,6 +82,8 @@ class ClinicSection(ClinicProfilePage):
         self.form.changed.connect(lambda: self.saved_note.setText(""))
         self.logo = LogoRow(self)
         self.scroll.widget().layout().addRow("Logo on receipts", self.logo)
+        footer = self.form.editors["receipt_footer"].container  # stays its size: the logo
+        footer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # follows
         self.logo.choose_button.clicked.connect(self._choose_logo)
         self.logo.remove_button.clicked.connect(lambda: self.change_logo(None))
 
