@@ -278,7 +278,37 @@ def run_restore(path: Path, backup_file: Path) -> int:
             f"the file as it was is in {restored.safety_backup.path}"
         )
 
+    from frontdesk.services import recovery
+
+    try:
+        damage = recovery.damage_in(path) if path.exists() else []
+    except db.DatabaseUnavailable as refusal:
+        print(f"Not restored: {refusal}", file=sys.stderr)
+        return 1
+    if damage:
+        return _restore_over_damaged(path, backup_file)
     return _on_database(path, "Not restored", restore)
+
+
+def _restore_over_damaged(path: Path, backup_file: Path) -> int:
+    """The database is damaged: keep it aside and put the backup in its place."""
+    from frontdesk.services import backup, recovery
+
+    try:
+        result = recovery.restore_over_damaged(
+            path, recovery.good_backup(backup_file), actor=CLI_ACTOR
+        )
+    except (backup.BackupError, StorageError, db.DatabaseUnavailable, OSError) as refusal:
+        print(f"Not restored: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    taken = result.restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
+    print(
+        f"{path}: it was damaged; restored the backup of {taken} "
+        f"({result.restored.summary()}); the damaged file is kept as {result.damaged_kept_as}"
+    )
+    return 0
 
 
 # --- exports -------------------------------------------------------------------------------------

@@ -156,7 +156,8 @@ class ClinicDatabase(SqliteDatabase):
 
     def _connect(self) -> sqlite3.Connection:
         connection = super()._connect()
-        self.identity = _file_identity(self.path)
+        if self.identity is None:  # the file as first opened: a later thread's connection
+            self.identity = _file_identity(self.path)  # must not vouch for a replaced one
         return connection
 
     def translate(self, error: BaseException) -> BaseException:

@@ -43,6 +43,7 @@ from frontdesk.services.clinic import clinic_profile, set_clinic_logo
 from frontdesk.services.history import treatment_history
 from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
+from ui import main_window
 from ui.app import build_main_window
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.dialogs.client_account import ClientAccountDialog
@@ -101,6 +102,9 @@ def demo_window(folder: Path) -> Iterator[MainWindow]:
     path = folder / "clinic.db"
     db.open_database(path)
     build_demo_clinic(today=date.today())
+    # The pictures show the clinic as it looks with its own records: no DEMO title, and
+    # the Backups page working.
+    main_window.is_demo_clinic = lambda: False
     window = build_main_window(path, folder / "window.ini")
     window.resize(1280, 800)
     window.show()

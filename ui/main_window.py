@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         self.backup_warning = BackupWarning(self.backup_runner, self)
         page = self.settings_screen.backups
         page.use_runner(self.backup_runner)
+        if self.demo:
+            page.for_demo()
         page.backed_up.connect(self.backup_warning.show_age)
         page.folder_changed.connect(self._backup_folder_changed)
         self.backup_runner.finished.connect(self._backup_finished)

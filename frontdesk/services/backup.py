@@ -41,6 +41,7 @@ NAME_PATTERN = re.compile(
     r"^frontdesk-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})?(?:-(\d+))?\.db$"
 )
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_ALL_DAYS = 1  # every backup of today and yesterday stays
 RECENT = timedelta(minutes=1)  # an automatic backup is skipped after one this recent
 REPORTED_TABLES = ("client", "visit", "payment")
 
@@ -175,7 +176,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 def _copy(source_path: Path, target: Path) -> dict[str, int]:
     """Copy the database into `target`; return the source's counts from the same snapshot."""
-    source = sqlite3.connect(source_path, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    source = sqlite3.connect(  # never creates the file: a database gone stays gone
+        f"{source_path.as_uri()}?mode=rw", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000
+    )
     try:
         source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
         source.execute("BEGIN")
@@ -323,9 +326,10 @@ def _week_start(day: date) -> date:
 
 
 def backups_to_keep(taken: Iterable[datetime], today: date) -> set[datetime]:
-    """The newest of each of the last 7 days, 4 ISO weeks and 12 months; future ones too."""
+    """The newest of each of the last 7 days, 4 ISO weeks and 12 months, and every one of
+    today and yesterday (the copy a restore took first, say); future ones too."""
     times = sorted(taken, reverse=True)
-    keep = {t for t in times if t.date() > today}
+    keep = {t for t in times if (today - t.date()).days <= KEEP_ALL_DAYS}
     periods = (
         (lambda d: d, KEEP_DAILY, lambda d: (today - d).days),
         (_week_start, KEEP_WEEKLY, lambda w: (_week_start(today) - w).days // 7),
@@ -502,17 +506,19 @@ def check_writable(folder: Path) -> None:
 def _drop_write_ahead_log(path: Path) -> None:
     """Fold the -wal file into the database and remove it, so it cannot meet another file.
 
-    Refuses when another program or computer still has the database open.
+    Refuses (RestoreRefused) when another program or computer is using the database.
     """
+    still_open = RestoreRefused(
+        f"{path.name} is still open in another program or on another computer; "
+        "close Front Desk everywhere else, then restore again."
+    )
     connection = sqlite3.connect(path, timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
-        busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        if busy:
-            raise RestoreRefused(
-                f"{path.name} is still open in another program or on another computer; "
-                "close Front Desk everywhere else, then restore again."
-            )
+        if connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+            raise still_open
         connection.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.OperationalError as error:  # locked: someone is reading or writing it
+        raise still_open from error
     finally:
         connection.close()
     for suffix in ("-wal", "-shm"):

@@ -63,6 +63,32 @@ def newest_good_backup(folder: Path) -> GoodBackup | None:
     return None
 
 
+def damage_in(db_path: Path) -> list[str]:
+    """What the start-up check finds wrong with the file (opening a damaged file counts);
+    the database is left closed. Raises db.DatabaseUnavailable for a file missing, locked
+    or not a database for another reason."""
+    try:
+        database = db.open_database(db_path)
+    except db.DatabaseUnavailable as error:
+        if not is_damage(error):
+            raise
+        return [error.__cause__.problem]
+    try:
+        return db.startup_check(database)
+    finally:
+        db.close_database()
+
+
+def good_backup(path: Path) -> GoodBackup:
+    """The backup file with its counts once it passes its thorough check; RestoreRefused if not."""
+    path = Path(path)
+    try:
+        counts = backup.check_backup_file(path)
+    except backup.BackupError as error:
+        raise backup.RestoreRefused(str(error)) from error
+    return GoodBackup(path, backup.backup_time(path), counts)
+
+
 def restore_newest_good_backup(
     db_path: Path, folder: Path, *, now: datetime | None = None, actor: str = ""
 ) -> RecoveryResult:

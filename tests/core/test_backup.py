@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
@@ -117,7 +118,8 @@ def test_a_backup_from_a_newer_schema_is_refused(set_up_clinic, tmp_path):
 
 
 def test_a_file_that_fails_its_check_is_deleted(set_up_clinic, tmp_path, monkeypatch):
-    monkeypatch.setattr(backup, "_counts", lambda connection: {"client": id(connection)})
+    calls = itertools.count()  # the source's count and the copy's differ
+    monkeypatch.setattr(backup, "_counts", lambda connection: {"client": next(calls)})
     with pytest.raises(backup.BackupFailed, match="deleted"):
         backup.make_backup(tmp_path / "b", now=NOW)
     assert list((tmp_path / "b").iterdir()) == []
@@ -146,7 +148,8 @@ def test_backup_while_another_connection_is_writing(set_up_clinic, db_path, tmp_
 
 
 def _expected(times: list[datetime], today: date) -> set[datetime]:
-    """Independent reckoning: newest per day (7), per ISO week (4), per month (12)."""
+    """Independent reckoning: newest per day (7), per ISO week (4), per month (12), and
+    every one of today and yesterday."""
 
     def newest(key, allowed):
         best: dict = {}
@@ -166,7 +169,8 @@ def _expected(times: list[datetime], today: date) -> set[datetime]:
     weekly = newest(lambda d: d.isocalendar()[:2], weeks)
     monthly = newest(lambda d: (d.year, d.month), months)
     assert (len(daily), len(weekly), len(monthly)) == (7, 4, 12)
-    return daily | weekly | monthly
+    recent = {t for t in times if (today - t.date()).days <= 1}
+    return daily | weekly | monthly | recent
 
 
 def test_rotation_over_a_simulated_year(tmp_path):
@@ -186,7 +190,9 @@ def test_rotation_over_a_simulated_year(tmp_path):
 
     kept = {info.taken_at for info in backup.list_backups(folder)}
     assert kept == _expected(made, today)
-    assert all(t.hour == 18 for t in kept)  # the newest of each day
+    recent = {t for t in made if (today - t.date()).days <= 1}
+    assert recent <= kept  # every backup of today and yesterday
+    assert all(t.hour == 18 for t in kept - recent)  # before that, the newest of each day
     assert 12 < len(kept) < 7 + 4 + 12  # the periods overlap: each file is kept once
     assert (folder / "notes.txt").exists()
     assert backup.rotate(folder, today=today) == []
@@ -205,10 +211,11 @@ def test_rotation_returns_what_it_deleted_and_keeps_future_files(tmp_path):
     for name in names:
         (folder / name).write_bytes(b"x")
     deleted = backup.rotate(folder, today=date(2026, 11, 27))
-    assert sorted(p.name for p in deleted) == sorted(
-        [names[0], names[1], names[3]]
-    )  # older same-day ones, a same-second earlier one, and one too old
-    assert sorted(p.name for p in folder.iterdir()) == sorted([names[2], names[4]])
+    # one too old, and a same-second earlier one; the rest of today's and future ones stay
+    assert sorted(p.name for p in deleted) == sorted([names[1], names[3]])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([names[0], names[2], names[4]])
+    later = backup.rotate(folder, today=date(2026, 11, 29))
+    assert [p.name for p in later] == [names[0]]  # two days on, the day's newest stays
 
 
 def _file_modified(path: Path, ago: timedelta) -> Path:
@@ -297,10 +304,10 @@ def test_an_automatic_backup_works_on_a_worker_thread(set_up_clinic, tmp_path):
 
 def test_the_backup_at_close_skips_a_recent_one_and_a_closed_database(set_up_clinic, tmp_path):
     folder = tmp_path / "b"
-    backup.make_backup(folder, now=NOW)
+    first = backup.make_backup(folder, now=NOW)
     assert backup.backup_at_close(folder, now=NOW + timedelta(seconds=59)) is None
     made = backup.backup_at_close(folder, now=NOW + timedelta(seconds=61))
-    kept = [made.path]  # rotated: the newest of the day stays
+    kept = [made.path, first.path]  # rotated: every backup of today stays
     assert [info.path for info in backup.list_backups(folder)] == kept
     db.close_database()
     assert backup.backup_at_close(folder, now=NOW + timedelta(hours=1)) is None

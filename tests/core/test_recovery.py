@@ -159,3 +159,20 @@ def test_with_no_good_backup_it_says_so_and_changes_nothing(demo_template, db_pa
         recovery.restore_newest_good_backup(db_path, tmp_path / "never made", now=FOUND)
 
     assert (folder_state(tmp_path), folder_state(folder)) == before
+
+
+@pytest.mark.parametrize("damage", ["a table", "the header"])
+def test_the_restore_command_puts_a_backup_in_place_of_a_damaged_file(
+    demo_template, db_path, tmp_path, capsys, damage
+):
+    from frontdesk import cli
+
+    made = backed_up_then_damaged(demo_template, db_path, tmp_path / "usb")
+    if damage == "the header":
+        damage_the_header(db_path)
+    assert cli.main(["--db", str(db_path), "restore", str(made)]) == 0
+    out = capsys.readouterr().out
+    assert "it was damaged; restored the backup of" in out and "41 clients" in out
+    assert len(list(tmp_path.glob("clinic.db.damaged-*"))) == 1
+    assert rows(db_path, "client") == rows(made, "client")
+    assert cli.main(["--db", str(db_path), "check"]) == 0

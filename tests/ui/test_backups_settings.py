@@ -55,3 +55,20 @@ def test_a_backup_is_restored_after_asking(qtbot, section):
     assert find_input(section, "Done").text().startswith("Restored the backup of")
     assert [c.id for c in Client.select()] == [kept.id]
     assert len(table_rows(section, "Backups")) == 2  # the safety backup taken first
+
+
+def test_the_demo_clinic_is_never_backed_up_or_restored(qtbot, demo_window):
+    from frontdesk.services import backup
+    from ui.main_window import DEMO_TITLE
+
+    assert demo_window.windowTitle() == DEMO_TITLE
+    screen = demo_window.settings_screen
+    demo_window.go_to("Settings")
+    screen.sections.setCurrentWidget(screen.backups)
+    section = screen.backups
+    assert "not backed up" in find_input(section, "Last backup").text()
+    assert not find_button(section, "Back up now").isEnabled()
+    assert not find_button(section, "Restore").isEnabled()
+    demo_window.start_automatic_backups(delay_ms=0)
+    demo_window.back_up_at_close()
+    assert backup.list_backups() == []

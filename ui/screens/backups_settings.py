@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from frontdesk import formatting
+from frontdesk import db, formatting
 from frontdesk.services import backup
 from frontdesk.services.backup import BackupInfo
 from frontdesk.storage_errors import StorageError
@@ -56,6 +56,7 @@ class BackupsSection(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = BackupRunner(BackupFolder(), self)
+        self.demo = False
         self.last = QLabel(self)
         self.last.setAccessibleName("Last backup")
         self.last.setWordWrap(True)
@@ -103,9 +104,22 @@ class BackupsSection(QWidget):
     def use_runner(self, runner: BackupRunner) -> None:
         """Back up through the window's runner, into the folder chosen on this PC."""
         self.runner = runner
-        runner.started.connect(lambda: self.actions["Back up now"].setEnabled(False))
+        runner.started.connect(lambda: self._enable_actions(False))
         runner.finished.connect(self._backed_up)
         self.refresh_if_shown()
+
+    def for_demo(self) -> None:
+        """The demo clinic is never backed up or restored: its made-up records must not mix
+        with the clinic's own backups."""
+        self.demo = True
+        self.last.setText("The demo clinic is not backed up: its clients are made up.")
+        for widget in (self.change, self.table, *self.actions.values()):
+            widget.setEnabled(False)
+
+    def _enable_actions(self, enabled: bool) -> None:
+        """Back up now and Restore wait while a backup runs in the background."""
+        self.actions["Back up now"].setEnabled(enabled)
+        self.actions["Restore"].setEnabled(enabled and bool(self.model.rows))
 
     def refresh_if_shown(self) -> None:
         """Show the folder's backups again (after one made elsewhere) when the page is shown."""
@@ -140,6 +154,8 @@ class BackupsSection(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.demo:
+            return
         self.where.setText(f"Backups are kept in {folder_text(self.folder)}")
         database = backup.open_database_path()
         self.same_disk.setVisible(database is not None and backup.same_disk(self.folder, database))
@@ -148,7 +164,7 @@ class BackupsSection(QWidget):
         self.table.resizeColumnsToContents()
         if found:
             self.table.selectRow(0)
-        self.actions["Restore"].setEnabled(bool(found))
+        self.actions["Restore"].setEnabled(bool(found) and not self.runner.running)
         self._show_last(found)
 
     def _show_last(self, found: list[BackupInfo]) -> None:
@@ -174,7 +190,7 @@ class BackupsSection(QWidget):
         self.runner.run(Task.NOW)
 
     def _backed_up(self, outcome: BackupOutcome) -> None:
-        self.actions["Back up now"].setEnabled(True)
+        self._enable_actions(True)
         if outcome.problem:
             self._say("", outcome.problem)
         elif outcome.made is not None:
@@ -184,7 +200,7 @@ class BackupsSection(QWidget):
     def restore_selected(self) -> None:
         """Put the chosen backup in place of the database, after a safety backup of it."""
         chosen = self.selected()
-        if chosen is None:
+        if chosen is None or self.runner.running:
             return
         when = formatting.us_date_time(chosen.taken_at)
         question = (
@@ -196,7 +212,7 @@ class BackupsSection(QWidget):
         self._say("", "")
         try:
             restored = backup.restore(chosen.path, folder=self.folder)
-        except (backup.BackupError, StorageError) as error:
+        except (backup.BackupError, StorageError, db.DatabaseUnavailable) as error:
             self._say("", action_refusal("Not restored", error))
         else:
             self._say(

@@ -337,10 +337,17 @@ class ClientSummaryPage(QWidget):
         self.action_message.hide()
         self.export_button.setEnabled(False)
         client_id = self.client_id
-        start_export(lambda: records_export.export_client_record(client_id, folder), self._exported)
+        start_export(
+            lambda: records_export.export_client_record(client_id, folder),
+            lambda made, problem: self._exported(client_id, made, problem),
+        )
 
-    def _exported(self, made: records_export.ExportResult | None, problem: str) -> None:
+    def _exported(
+        self, client_id: int, made: records_export.ExportResult | None, problem: str
+    ) -> None:
         self.export_button.setEnabled(True)
+        if self.summary is None or self.client_id != client_id:
+            return  # another client is shown now: the message would sit under their name
         if made is None:
             self.show_problem(problem)
             return
