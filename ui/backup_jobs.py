@@ -18,7 +18,7 @@ from frontdesk.services import backup
 from frontdesk.services.backup import BackupInfo, BackupResult
 from frontdesk.storage_errors import StorageError
 from ui.background import in_background
-from ui.errors import refusal
+from ui.errors import failure_text
 from ui.widgets import button
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,6 @@ TOO_OLD = timedelta(days=2)
 FOLDER_KEY = "backups/folder"
 START_DELAY_MS = 3_000  # the day's backup waits until the window is up
 CHECK_EVERY_MS = 60 * 60 * 1000  # a window left open overnight backs up the next day too
-UNEXPECTED = "something unexpected went wrong"
 
 
 def age_text(taken_at: datetime, now: datetime) -> str:
@@ -92,7 +91,8 @@ def back_up(folder: Path, task: Task) -> BackupOutcome:
         )
     except (backup.BackupError, StorageError) as error:
         action = "The automatic backup failed" if task is Task.DAILY else "Not backed up"
-        return BackupOutcome(last_good=_last_good(folder), problem=action_refusal(action, error))
+        problem = failure_text(action, error, (backup.BackupError,))
+        return BackupOutcome(last_good=_last_good(folder), problem=problem)
     if made is None:
         return BackupOutcome(last_good=_last_good(folder))
     return BackupOutcome(made, info_of(made))
@@ -110,8 +110,7 @@ def _last_good(folder: Path) -> BackupInfo | None:
 
 
 def _backup_failed(error: Exception) -> BackupOutcome:
-    log.error("a background backup failed with %s", type(error).__qualname__)
-    return BackupOutcome(problem=f"Not backed up: {UNEXPECTED}.")
+    return BackupOutcome(problem=failure_text("Not backed up", error))
 
 
 class BackupRunner(QObject):
@@ -234,10 +233,3 @@ class BackupWarning(QFrame):
         for widget in (self, self.text):
             widget.style().polish(widget)
         self.show()
-
-
-def action_refusal(action: str, error: Exception) -> str:
-    """ "Not backed up: why", in the words of a storage error when it is one."""
-    if isinstance(error, StorageError):
-        return refusal(action, error)
-    return f"{action}: {error}"

@@ -26,9 +26,24 @@ UNEXPECTED = (
 )
 
 
+UNEXPECTED_IN_BACKGROUND = "something unexpected went wrong; try again"
+
+
 def refusal(prefix: str, error: StorageError) -> str:
     """One line for beside the action: "Not saved: the disk holding clinic.db is full. ..." """
     return f"{prefix}: {error.problem}. {error.remedy}"
+
+
+def failure_text(prefix: str, error: Exception, expected: tuple[type[Exception], ...] = ()) -> str:
+    """One line for beside an action that failed (often in the background): a storage
+    error in its own words, an `expected` refusal's message, else, logged by its kind only,
+    that something unexpected went wrong."""
+    if isinstance(error, StorageError):
+        return refusal(prefix, error)
+    if isinstance(error, expected):
+        return f"{prefix}: {error}"
+    log.error("%s: unexpected %s", prefix, type(error).__qualname__)
+    return f"{prefix}: {UNEXPECTED_IN_BACKGROUND}."
 
 
 def _log_without_details(kind: type[BaseException], tb: TracebackType | None) -> None:

@@ -369,7 +369,11 @@ def _move(partial: Path, target: Path) -> None:
 
 
 def _place(partial: Path, target: Path, audited: Callable[[], None]) -> None:
-    """Move the finished export into place with its audit event: both happen or neither."""
+    """Move the finished export into place with its audit event: both happen or neither.
+
+    A file the export replaces is set aside first and put back if the export fails.
+    """
+    earlier = _set_aside(target)
     moved = False
     try:
         with database_proxy.atomic():
@@ -378,10 +382,26 @@ def _place(partial: Path, target: Path, audited: Callable[[], None]) -> None:
             moved = True
     except BaseException as error:
         _remove(target if moved else partial)
+        if earlier is not None:
+            os.replace(earlier, target)
         if isinstance(error, OSError):
             raise _failed(target.parent, error) from error
         raise
+    if earlier is not None:
+        earlier.unlink(missing_ok=True)
     log.info("export written (%s)", "folder" if target.is_dir() else "file")
+
+
+def _set_aside(target: Path) -> Path | None:
+    """An existing file at `target` moved to a hidden name beside it (None when there is none)."""
+    if not target.is_file():
+        return None
+    aside = target.with_name(f".{target.name}.earlier")
+    try:
+        os.replace(target, aside)
+    except OSError as error:
+        raise _failed(target.parent, error) from error
+    return aside
 
 
 def _detail(counts: Mapping[str, int]) -> str:

@@ -55,11 +55,9 @@ def newest_good_backup(folder: Path) -> GoodBackup | None:
     """The newest backup in the folder that passes its check, or None."""
     for info in backup.list_backups(folder):
         try:
-            counts = backup.check_backup_file(info.path)
+            return good_backup(info.path)
         except backup.BackupError:
             log.warning("a backup failed its check and was passed over")
-            continue
-        return GoodBackup(info.path, backup.backup_time(info.path), counts)
     return None
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import errno
 import hashlib
+import itertools
 import json
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -388,3 +390,22 @@ def test_export_payments_command_refuses_bad_dates(clinic_file, tmp_path, capsys
     assert _run(path, "export", "payments", *period, "--out", str(out)) == 1
     assert capsys.readouterr().err.startswith("Not exported: To: this is before the From date")
     assert not out.exists()
+
+
+def test_a_csv_whose_audit_event_cannot_be_committed_leaves_the_old_file(
+    demo_clinic, out, monkeypatch
+):
+    listed = out / "clients.csv"
+    listed.write_text("the old list\n")
+
+    real_commit, commits = db.ClinicDatabase.commit, itertools.count()
+
+    def refuse_commit(database) -> None:  # the reading commits; the export's own does not
+        if next(commits) > 0:
+            raise sqlite3.OperationalError("database or disk is full")
+        real_commit(database)
+
+    monkeypatch.setattr(db.ClinicDatabase, "commit", refuse_commit)
+    with pytest.raises(sqlite3.OperationalError):
+        exports.export_clients_csv(listed)
+    assert listed.read_text() == "the old list\n" and list(out.iterdir()) == [listed]

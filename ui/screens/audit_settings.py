@@ -20,7 +20,7 @@ from frontdesk.services import audit
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
 from ui.background import BackgroundJob, in_background
-from ui.errors import refusal
+from ui.errors import failure_text, refusal
 from ui.forms import Form
 from ui.tables import Column, RecordTableModel, record_table
 from ui.widgets import chain_tab_order, error_label, show_text
@@ -29,10 +29,6 @@ log = logging.getLogger(__name__)
 
 ALL_KINDS = "All kinds"
 CHECKING = "Checking the audit trail…"
-NOT_CHECKED = (
-    "Not checked: something unexpected went wrong. Try again; if it keeps happening, "
-    "restart Front Desk."
-)
 
 
 def _words(name: str) -> str:
@@ -55,10 +51,7 @@ COLUMNS = (
 
 def _not_checked(error: Exception) -> str:
     """Why the chain could not be walked, as the page says it."""
-    if isinstance(error, StorageError):
-        return refusal("Not checked", error)
-    log.error("checking the audit trail failed with %s", type(error).__qualname__)
-    return NOT_CHECKED
+    return failure_text("Not checked", error)
 
 
 # --- the page ------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from ui.backup_jobs import (
     BackupOutcome,
     BackupRunner,
     Task,
-    action_refusal,
     age_text,
     info_of,
 )
+from ui.errors import failure_text
 from ui.tables import Column, RecordTableModel, record_table
 from ui.widgets import (
     button,
@@ -213,7 +213,7 @@ class BackupsSection(QWidget):
         try:
             restored = backup.restore(chosen.path, folder=self.folder)
         except (backup.BackupError, StorageError, db.DatabaseUnavailable) as error:
-            self._say("", action_refusal("Not restored", error))
+            self._say("", failure_text("Not restored", error, (backup.BackupError,)))
         else:
             self._say(
                 f"Restored the backup of {when} ({restored.summary()}). The database as it "

@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QVBoxLayout, QWi
 from frontdesk import formatting
 from frontdesk.services import records_export
 from frontdesk.services.records_export import ExportFailed, ExportResult
-from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
 from ui.background import BackgroundJob, in_background
-from ui.errors import refusal
+from ui.errors import failure_text
 from ui.forms import Form
 from ui.widgets import button_bar, chain_tab_order, error_label, folder_text, show_text
 
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 CLIENTS, PAYMENTS = "Clients (CSV)…", "Payments (CSV)…"
 ACTIONS = ((CLIENTS, "save"), (PAYMENTS, "save"))
 CSV_FILTER = "CSV files (*.csv)"
-UNEXPECTED = "something unexpected went wrong; try again"
-
 Done = Callable[[ExportResult | None, str], None]  # the export made, or why not
 
 
@@ -36,10 +33,7 @@ def refusal_text(error: Exception) -> str:
     """What to show beside the action when an export was refused."""
     if isinstance(error, ExportFailed):
         return f"Not exported: {error.describe(folder_text)}"
-    if isinstance(error, StorageError):
-        return refusal("Not exported", error)
-    log.error("an export failed with %s", type(error).__qualname__)
-    return f"Not exported: {UNEXPECTED}."
+    return failure_text("Not exported", error)
 
 
 def start_export(work: Callable[[], ExportResult], done: Done) -> BackgroundJob:
