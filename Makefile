@@ -33,10 +33,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_icd10.py
-	$(PY) bench/bench_client_search.py
 	$(PY) bench/bench_payer_search.py
 	$(PY) bench/bench_receipts.py
-	$(PY) bench/bench_safety.py
+	$(PY) bench/report.py
 
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[installer]"

@@ -6,9 +6,9 @@ Per client: 10 visits over the last five years with signed SOAP notes, 3 payment
 those visits, and for one client in five a physician's prescription the visits count
 against. The rows are written in bulk (executemany in transactions, foreign keys checked)
 but hold what the services would have written: the columns and their defaults come from
-the models, a client's search key from the model's own `prepare_save`, end dates from the
-prescription rules, diagnosis descriptions from the ICD-10-CM index, and each visit's
-service line from the fee schedule (`fees.plan_lines`). No audit events are written.
+the models, a client's search key and search words from the model's own helpers, end
+dates from the prescription rules, diagnosis descriptions from the ICD-10-CM index, and each
+visit's service line from the fee schedule (`fees.plan_lines`). No audit events are written.
 The same seed and day give the same clinic.
 """
 
@@ -32,7 +32,9 @@ from stdnum import luhn
 
 from frontdesk import catalog, db, icd10
 from frontdesk.models import (
+    SEARCH_WORD_COLUMNS,
     Client,
+    ClientSearchWord,
     ClinicProfile,
     Coverage,
     Payer,
@@ -44,6 +46,7 @@ from frontdesk.models import (
     ServiceLine,
     Therapist,
     Visit,
+    search_word_rows,
 )
 from frontdesk.services import fees
 from frontdesk.services.prescriptions.status import end_date_for
@@ -207,13 +210,30 @@ def _last_id(database: db.ClinicDatabase, model: type[Model]) -> int:
     return database.execute_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0]
 
 
-def _prepared_row(model: type[Model], values: dict[str, Any]) -> tuple:
-    """Every column of a new record, with what the model derives on save (a search key)."""
+def _prepared(model: type[Model], values: dict[str, Any]) -> Model:
+    """A new record with what the model derives on save (a search key)."""
     record = model(**values)
     record.prepare_save()
-    return tuple(
-        column.db_value(record.__data__.get(name)) for name, column in model._meta.fields.items()
-    )
+    return record
+
+
+def _columns(record: Model) -> tuple:
+    """Every column of a record, as stored."""
+    fields = type(record)._meta.fields.items()
+    return tuple(column.db_value(record.__data__.get(name)) for name, column in fields)
+
+
+def _prepared_row(model: type[Model], values: dict[str, Any]) -> tuple:
+    return _columns(_prepared(model, values))
+
+
+def _insert_search_words(database: db.ClinicDatabase, rows: list[tuple]) -> None:
+    """Clients' search words, as the model writes them with every save of a client."""
+    fields = ClientSearchWord._meta.fields
+    columns = ", ".join(f'"{fields[name].column_name}"' for name in SEARCH_WORD_COLUMNS)
+    marks = ", ".join("?" * len(SEARCH_WORD_COLUMNS))
+    sql = f'INSERT INTO "{ClientSearchWord._meta.table_name}" ({columns}) VALUES ({marks})'
+    database.connection().executemany(sql, rows)
 
 
 # --- the plan: who comes when ------------------------------------------------------------
@@ -245,6 +265,7 @@ class Generator:
         self.coverage_examples: dict[int, int] = {}  # a coverage with each payer
         self.writers: dict[type[Model], BulkWriter] = {}
         self.notes: dict[tuple[str, ...], list[tuple]] = {}  # NOTE_VARIANTS per body areas
+        self.search_words = 0
 
     def pick(self, items: Sequence[Any]) -> Any:
         return items[int(self.random.random() * len(items))]
@@ -366,14 +387,19 @@ class Generator:
         payers = list(Payer.select().where(Payer.kind.in_(INSURED_KINDS)).order_by(Payer.id))
         clients = self.writer(Client, list(Client._meta.fields))
         coverages = self.writer(Coverage, COVERAGE_COLUMNS)
+        words: list[tuple] = []
         with self.database.atomic():
             for plan in plans:
                 values = self.client_values(plan)
-                clients.add(*_prepared_row(Client, values))
+                client = _prepared(Client, values)
+                clients.add(*_columns(client))
+                words.extend(search_word_rows(client))
                 if self.chance(0.7 if plan.prescribed else 0.1):
                     self.coverage(plan, values, self.pick(payers), coverages)
             clients.flush()
             coverages.flush()
+            _insert_search_words(self.database, words)
+        self.search_words = len(words)
 
     def client_values(self, plan: ClientPlan) -> dict[str, Any]:
         female = self.chance(0.55)
@@ -792,8 +818,8 @@ def generate(
 
 
 BULK_MODELS = (
-    Client, Coverage, Prescription, PrescriptionDiagnosis, Visit, ServiceLine, Payment,
-    PaymentAllocation,
+    Client, ClientSearchWord, Coverage, Prescription, PrescriptionDiagnosis, Visit, ServiceLine,
+    Payment, PaymentAllocation,
 )  # fmt: skip
 
 
@@ -837,6 +863,7 @@ def _write(generator: Generator, clients: int, visits_per_client: int) -> dict[s
     generator.prescriptions(plans, physicians)
     generator.visits_and_payments(plans, therapists)
     counts = {"therapist": len(therapists), "physician": len(physicians)}
+    counts[ClientSearchWord._meta.table_name] = generator.search_words
     for model, writer in generator.writers.items():
         counts[model._meta.table_name] = writer.written
     return counts

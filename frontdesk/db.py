@@ -266,7 +266,7 @@ def close_database() -> None:
 
 
 def _create_latest_schema(database: SqliteDatabase) -> None:
-    database.create_tables(models.ALL_MODELS)
+    database.create_tables([*models.ALL_MODELS, *models.DERIVED_MODELS])
     seed.seed_reference_data()
 
 
@@ -403,6 +403,24 @@ def _v6_audit_chain_and_clinic_logo(database: SqliteDatabase) -> None:
         database.cursor().executemany("UPDATE audit_event SET chain_hash = ? WHERE id = ?", batch)
 
 
+def _v7_client_search_words(database: SqliteDatabase) -> None:
+    """Clients are found through a table of their search words (names, phone digits, birth
+    date) and listed in order from an (archived, search key) index; the old index on the
+    archived flag alone goes, as it led the list away from the ordered one.
+    """
+    database.execute_sql('DROP INDEX IF EXISTS "client_archived"')
+    models.Client._schema.create_indexes(safe=True)
+    database.create_tables([models.ClientSearchWord], safe=True)
+    database.execute_sql('DELETE FROM "client_search_word"')  # filled afresh from the clients
+    fields = models.ClientSearchWord._meta.fields
+    columns = ", ".join(f'"{fields[name].column_name}"' for name in models.SEARCH_WORD_COLUMNS)
+    insert = f'INSERT INTO "client_search_word" ({columns}) VALUES (?, ?, ?, ?)'
+    clients = models.Client.select().iterator()
+    while batch := list(islice(clients, 5000)):
+        rows = [row for client in batch for row in models.search_word_rows(client)]
+        database.cursor().executemany(insert, rows)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -443,6 +461,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v6_audit_chain_and_clinic_logo,
         rebuilds_tables=True,
     ),
+    Migration(7, "clients found through their search words", _v7_client_search_words),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk import catalog, db
+from frontdesk.demo_mark import DEMO_MARK, DatabaseNotEmpty, is_demo_clinic
 from frontdesk.formatting import us_date
 from frontdesk.models import (
-    AuditEvent,
     Client,
     ClinicProfile,
     Coverage,
@@ -36,13 +36,7 @@ from frontdesk.services.physicians import save_physician
 from frontdesk.services.prescriptions import save_prescription
 
 DEMO_ACTOR = "demo"
-DEMO_MARK = "demo_clinic"  # the audit event that says a database was filled as the demo
 log = logging.getLogger(__name__)
-
-
-class DatabaseNotEmpty(Exception):
-    """The demo clinic is only written into a database without clients."""
-
 
 # fmt: off
 FEMALE_NAMES = (
@@ -1239,11 +1233,6 @@ def demo_path_for(db_path: Path) -> Path:
     """The demo clinic's own file, beside the clinic's database and never the same file."""
     db_path = Path(db_path)
     return db_path.with_name(f"{db_path.stem}-demo{db_path.suffix or '.db'}")
-
-
-def is_demo_clinic() -> bool:
-    """True when the open database was filled as the demo clinic (its people are made up)."""
-    return AuditEvent.select().where(AuditEvent.entity == DEMO_MARK).exists()
 
 
 def open_demo_clinic(db_path: Path) -> Path:

@@ -16,6 +16,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -27,7 +28,7 @@ from peewee import (
     TextField,
 )
 
-from frontdesk.textsearch import search_key
+from frontdesk.textsearch import birth_date_word, index_words, search_key
 
 database_proxy = DatabaseProxy()
 
@@ -176,13 +177,36 @@ class Client(BaseModel, AddressMixin):
     privacy_notice_on = DateField(null=True)
     referral_source = CharField(default="")
     notes = TextField(default="")
-    archived = BooleanField(default=False, index=True)
+    archived = BooleanField(default=False)
     search_key = CharField(default="")  # folded names, kept by save(); see textsearch
+
+    class Meta:
+        # The list walks (archived, search_key) in order; with archived shown, search_key.
+        indexes = ((("archived", "search_key"), False), (("search_key",), False))
 
     def prepare_save(self) -> None:
         self.search_key = search_key(
             self.last_name, self.first_name, self.middle_name, self.preferred_name
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> int:
+        with database_proxy.atomic():
+            written = super().save(*args, **kwargs)
+            keep_search_words(self)
+        return written
+
+    def save_if_version(self, expected_version: int) -> bool:
+        with database_proxy.atomic():
+            written = super().save_if_version(expected_version)
+            if written:
+                keep_search_words(self)
+        return written
+
+    def search_words(self) -> set[str]:
+        """The words the client is found by: names, phone digits, the birth date."""
+        names = (self.last_name, self.first_name, self.middle_name, self.preferred_name)
+        words = index_words(names, (self.mobile_phone or "", self.home_phone or ""))
+        return words | {birth_date_word(self.date_of_birth)} if self.date_of_birth else words
 
     @property
     def full_name(self) -> str:
@@ -196,6 +220,46 @@ class Client(BaseModel, AddressMixin):
         if self.preferred_name and self.preferred_name != self.first_name:
             name += f" ({self.preferred_name})"
         return name
+
+
+class ClientSearchWord(Model):
+    """One word a client is found by, with the client's search key and archived flag so a
+    search finds, filters and orders its matches from this table's index alone.
+
+    Derived from the client and rewritten with every save of it (see `keep_search_words`);
+    a prefix search is a range on `word`, which any database's B-tree index answers.
+    """
+
+    client = ForeignKeyField(Client, backref="+", on_delete="CASCADE", index=False)
+    word = CharField()
+    search_key = CharField()
+    archived = BooleanField(default=False)
+
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+        primary_key = CompositeKey("client", "word")  # also the index a client's words use
+        indexes = ((("word", "search_key", "client", "archived"), False),)
+
+
+def search_word_rows(client: Client) -> list[tuple[int, str, str, bool]]:
+    """The client's ClientSearchWord rows: (client id, word, search key, archived)."""
+    return [
+        (client.id, word, client.search_key, bool(client.archived))
+        for word in sorted(client.search_words())
+    ]
+
+
+SEARCH_WORD_COLUMNS = ("client", "word", "search_key", "archived")
+
+
+def keep_search_words(client: Client) -> None:
+    """Write the client's search words afresh (call inside the transaction that saves it)."""
+    ClientSearchWord.delete().where(ClientSearchWord.client == client.id).execute()
+    rows = search_word_rows(client)
+    if rows:
+        fields = [ClientSearchWord._meta.fields[name] for name in SEARCH_WORD_COLUMNS]
+        ClientSearchWord.insert_many(rows, fields=fields).execute()
 
 
 # --- payers, coverage and injury cases ----------------------------------------------
@@ -459,3 +523,6 @@ ALL_MODELS: list[type[Model]] = [
     Receipt,
     AuditEvent,
 ]
+# Tables derived from the records above and rewritten with them: never exported or restored
+# on their own.
+DERIVED_MODELS: list[type[Model]] = [ClientSearchWord]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _LOOK_ALIKES = str.maketrans(
     {
@@ -47,3 +48,34 @@ def search_key(*parts: str) -> str:
 def word_starts(query: str) -> list[str]:
     """What a search key holds where a word starts with each word of the query."""
     return [f" {word}" for word in fold(query).split()]
+
+
+PHONE_TAILS = (10, 7, 4)  # a US number, without its area code, its last four digits
+COUNTRY_CODE = "1"
+
+
+def phone_digits(text: str) -> str:
+    """The digits of a phone number as typed or stored, without the US country code."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits.startswith(COUNTRY_CODE):
+        return digits[1:]
+    return digits
+
+
+def phone_words(phone: str) -> set[str]:
+    """The digit strings a phone number is found by: whole, without the area code, last four."""
+    digits = phone_digits(phone)
+    return {digits[-tail:] for tail in PHONE_TAILS if len(digits) >= tail}
+
+
+def index_words(names: tuple[str, ...], phones: tuple[str, ...]) -> set[str]:
+    """The words a record is found by: its folded name words and its phones' digit strings."""
+    words = set(fold(" ".join(names)).split())
+    for phone in phones:
+        words |= phone_words(phone)
+    return words
+
+
+def birth_date_word(born: date) -> str:
+    """How a birth date is kept among a record's words: marked, so no typed word reaches it."""
+    return f"#{born}"  # a date prints as YYYY-MM-DD

@@ -16,12 +16,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from stdnum import luhn
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.us import ein as stdnum_ein
-
 from frontdesk.formatting import age
 from frontdesk.formatting import us_date as us_date_text
 from frontdesk.textsearch import normalize_text
@@ -298,6 +292,8 @@ def phone(text: str, field: str = "Phone", required: bool = False) -> str | None
     cleaned = _present(text, field, required)
     if cleaned is None:
         return None
+    import phonenumbers  # loaded when a form first needs it, not at start-up
+
     hint = "type a 10-digit US number, e.g. (503) 555-0123 (other countries: start with +)."
     try:
         number = phonenumbers.parse(cleaned, "US")
@@ -319,6 +315,8 @@ def email(text: str, field: str = "Email", required: bool = False) -> str | None
     cleaned = _present(text, field, required)
     if cleaned is None:
         return None
+    from email_validator import EmailNotValidError, validate_email  # loaded when first needed
+
     try:
         result = validate_email(cleaned, check_deliverability=False)
     except (EmailNotValidError, UnicodeError) as err:
@@ -529,6 +527,8 @@ def npi(text: str, field: str = "NPI", required: bool = False) -> str | None:
         raise ValidationError(
             field, f"an NPI starts with 1 or 2, and {digits} does not; {NPI_HINT}"
         )
+    from stdnum import luhn  # loaded when first needed
+
     if not luhn.is_valid("80840" + digits):
         raise ValidationError(
             field,
@@ -546,6 +546,9 @@ def ein(text: str, field: str = "EIN", required: bool = False) -> str | None:
     hint = "type the 9-digit EIN as 12-3456789, as shown on the IRS letter or form W-9."
     if not _EIN_RE.fullmatch(compact):
         raise ValidationError(field, hint)
+    from stdnum.exceptions import ValidationError as StdnumError  # loaded when first needed
+    from stdnum.us import ein as stdnum_ein
+
     try:
         stdnum_ein.validate(compact)
     except StdnumError:

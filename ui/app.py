@@ -12,11 +12,10 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from frontdesk import db
-from frontdesk.demo import DatabaseNotEmpty, open_demo_clinic
+from frontdesk.demo_mark import DatabaseNotEmpty
 from frontdesk.resources import resource_path
 from frontdesk.services import clinic
 from frontdesk.storage_errors import StorageError
-from ui.dialogs.setup import SetupDialog
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
 from ui.platform_check import platform_problem
@@ -65,18 +64,30 @@ def _session(app: QApplication, path: Path) -> tuple[Path, int | None]:
     except (db.DatabaseUnavailable, DatabaseNotEmpty) as error:
         return path, _cannot_open(error)
     if clinic.needs_setup():
-        answer = SetupDialog(window).exec()
-        if answer == SetupDialog.TRY_DEMO:
+        answer = _ask_setup(window)
+        if answer == "demo":
             return _session_over_demo(app, path, window)
-        if answer != QDialog.DialogCode.Accepted:
+        if answer == "cancel":
             return path, 0
     return path, _show(app, path, window)
+
+
+def _ask_setup(window: MainWindow) -> str:
+    """First run: "set up", "demo" or "cancel" (the dialog loads only when it is needed)."""
+    from ui.dialogs.setup import SetupDialog
+
+    answer = SetupDialog(window).exec()
+    if answer == SetupDialog.TRY_DEMO:
+        return "demo"
+    return "set up" if answer == QDialog.DialogCode.Accepted else "cancel"
 
 
 def _session_over_demo(
     app: QApplication, path: Path, window: MainWindow
 ) -> tuple[Path, int | None]:
     """The demo clinic's own file instead of the clinic's database (which stays as it is)."""
+    from frontdesk.demo import open_demo_clinic  # its made-up data loads only when asked for
+
     window.deleteLater()
     db.close_database()
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # built in a few seconds

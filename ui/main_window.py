@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
-from frontdesk.demo import is_demo_clinic
-from frontdesk.services.receipts import Problem
+from frontdesk.demo_mark import is_demo_clinic
 from ui.backup_jobs import (
     START_DELAY_MS,
     BackupFolder,
@@ -30,15 +30,26 @@ from ui.backup_jobs import (
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
-from ui.screens.insurers import InsurersScreen
-from ui.screens.prescriptions import PrescriptionsScreen
-from ui.screens.receipts import ReceiptsScreen
-from ui.screens.settings import SettingsScreen
-from ui.screens.visits import VisitsScreen
 from ui.widgets import icon
+
+if TYPE_CHECKING:
+    from frontdesk.services.receipts import Problem
+    from ui.screens.insurers import InsurersScreen
+    from ui.screens.prescriptions import PrescriptionsScreen
+    from ui.screens.receipts import ReceiptsScreen
+    from ui.screens.settings import SettingsScreen
+    from ui.screens.visits import VisitsScreen
 
 DEFAULT_SIZE = QSize(1280, 800)
 DEMO_TITLE = "Front Desk — DEMO clinic (made-up clients)"
+SCREENS = (  # title and icon, in the rail's order; all but Clients are built when first wanted
+    ("Clients", "clients"),
+    ("Prescriptions", "prescriptions"),
+    ("Insurers", "insurers"),
+    ("Visits", "visits"),
+    ("Receipts", "receipts"),
+    ("Settings", "settings"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -53,21 +64,15 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
-        self.prescriptions_screen = PrescriptionsScreen(self)
-        self.insurers_screen = InsurersScreen(self)
-        self.visits_screen = VisitsScreen(self)
-        self.receipts_screen = ReceiptsScreen(self)
-        self.settings_screen = SettingsScreen(self)
+        self._built: dict[str, QWidget] = {}
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._set_up_backups()
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
-        self.add_screen("Prescriptions", "prescriptions", self.prescriptions_screen)
-        self.add_screen("Insurers", "insurers", self.insurers_screen)
-        self.add_screen("Visits", "visits", self.visits_screen)
-        self.add_screen("Receipts", "receipts", self.receipts_screen)
-        self.add_screen("Settings", "settings", self.settings_screen)
+        for title, icon_name in SCREENS[1:]:
+            self.nav.add_entry(title, icon_name)
+            self.stack.addWidget(QWidget(self.stack))  # stands in until the screen is wanted
         self._make_menus()
         self._connect()
         self.nav.setCurrentRow(0)
@@ -101,6 +106,89 @@ class MainWindow(QMainWindow):
         """
         self.nav.add_entry(title, icon_name)
         self.stack.addWidget(screen)
+        self._built[title] = screen
+
+    # --- screens built when first wanted --------------------------------------------------
+
+    def _screen(self, title: str) -> QWidget:
+        """The screen under its title, built (in place of its stand-in) the first time."""
+        screen = self._built.get(title)
+        if screen is None:
+            build = getattr(self, "_build_" + title.lower())
+            screen = self._built[title] = build()
+            self._put_in_place(self.screen_titles().index(title), screen)
+        return screen
+
+    def _put_in_place(self, row: int, screen: QWidget) -> None:
+        stand_in = self.stack.widget(row)
+        shown = self.stack.currentIndex() == row
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.insertWidget(row, screen)
+        if shown:
+            self.stack.setCurrentIndex(row)
+
+    @property
+    def prescriptions_screen(self) -> PrescriptionsScreen:
+        return self._screen("Prescriptions")
+
+    @property
+    def insurers_screen(self) -> InsurersScreen:
+        return self._screen("Insurers")
+
+    @property
+    def visits_screen(self) -> VisitsScreen:
+        return self._screen("Visits")
+
+    @property
+    def receipts_screen(self) -> ReceiptsScreen:
+        return self._screen("Receipts")
+
+    @property
+    def settings_screen(self) -> SettingsScreen:
+        return self._screen("Settings")
+
+    def _build_prescriptions(self) -> PrescriptionsScreen:
+        from ui.screens.prescriptions import PrescriptionsScreen
+
+        screen = PrescriptionsScreen(self)
+        screen.open_client.connect(self.open_client)
+        return screen
+
+    def _build_insurers(self) -> InsurersScreen:
+        from ui.screens.insurers import InsurersScreen
+
+        return InsurersScreen(self)
+
+    def _build_visits(self) -> VisitsScreen:
+        from ui.screens.visits import VisitsScreen
+
+        screen = VisitsScreen(self)
+        screen.client_opened.connect(self.header.show_client)
+        screen.fix_requested.connect(self.fix)
+        return screen
+
+    def _build_receipts(self) -> ReceiptsScreen:
+        from ui.screens.receipts import ReceiptsScreen
+
+        screen = ReceiptsScreen(self)
+        screen.fix_requested.connect(self.fix)
+        return screen
+
+    def _build_settings(self) -> SettingsScreen:
+        """Settings, its Backups tab working through the window's backup runner."""
+        from ui.screens.settings import SettingsScreen
+
+        screen = SettingsScreen(self)
+        page = screen.backups
+        page.use_runner(self.backup_runner)
+        if self.demo:
+            page.for_demo()
+        elif self.backup_runner.running:
+            page.actions["Back up now"].setEnabled(False)
+        page.backed_up.connect(self.backup_warning.show_age)
+        page.folder_changed.connect(self._backup_folder_changed)
+        return screen
 
     def screen_titles(self) -> list[str]:
         return self.nav.titles()
@@ -149,10 +237,6 @@ class MainWindow(QMainWindow):
         self.nav.reselected.connect(self._restart_screen)
         self.clients_screen.client_opened.connect(self.header.show_client)
         self.clients_screen.client_closed.connect(self.header.clear)
-        self.visits_screen.client_opened.connect(self.header.show_client)
-        self.visits_screen.fix_requested.connect(self.fix)
-        self.receipts_screen.fix_requested.connect(self.fix)
-        self.prescriptions_screen.open_client.connect(self.open_client)
         self.clients_screen.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 5000)
         )
@@ -162,12 +246,6 @@ class MainWindow(QMainWindow):
         self.backup_folder = BackupFolder(self.settings)
         self.backup_runner = BackupRunner(self.backup_folder, self)
         self.backup_warning = BackupWarning(self.backup_runner, self)
-        page = self.settings_screen.backups
-        page.use_runner(self.backup_runner)
-        if self.demo:
-            page.for_demo()
-        page.backed_up.connect(self.backup_warning.show_age)
-        page.folder_changed.connect(self._backup_folder_changed)
         self.backup_runner.finished.connect(self._backup_finished)
 
     def start_automatic_backups(self, delay_ms: int = START_DELAY_MS) -> None:
@@ -199,6 +277,7 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(self.stack.currentIndex())
             self.nav.blockSignals(False)
             return
+        self._screen(self.screen_titles()[row])
         self.stack.setCurrentIndex(row)
 
     @staticmethod

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from frontdesk import catalog, formatting, validation
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
-from frontdesk.models import Client, Payment, Prescription, Receipt, Visit, database_proxy
+from frontdesk.models import (
+    Client,
+    ClientSearchWord,
+    Payment,
+    Prescription,
+    Receipt,
+    Visit,
+    database_proxy,
+)
 from frontdesk.services import audit, coverage, records
 from frontdesk.services.prescriptions import PrescriptionStatus, latest_status_by_client
-from frontdesk.textsearch import fold, word_starts
+from frontdesk.textsearch import birth_date_word, fold, phone_digits
 
 SEX_CHOICES = (("", "Not given"), ("F", "Female"), ("M", "Male"), ("X", "Another / X"))
 CONTACT_CHOICES = (
@@ -228,16 +234,21 @@ class ClientRow:
     payer: str = ""  # the primary current coverage's payer, in a word or two
 
 
-def _search_condition(text: str) -> Any:
-    """What a client must match to be found by `text`; None when no client can match."""
+def _query_words(text: str) -> list[str] | None:
+    """The words `text` looks for: a birth date's, phone digits, or the name words typed.
+
+    None for blank text (every client); an empty list when no client can match.
+    """
+    text = text.strip()
+    if not text:
+        return None
     born = _as_date(text)
     if born is not None:
-        return Client.date_of_birth == born
-    digits = re.sub(r"\D", "", text)
+        return [birth_date_word(born)]
+    digits = phone_digits(text)
     if len(digits) >= 3 and not re.search(r"[A-Za-z]", text):
-        return Client.mobile_phone.contains(digits) | Client.home_phone.contains(digits)
-    starts = [Client.search_key.contains(start) for start in word_starts(text)]
-    return reduce(operator.and_, starts) if starts else None
+        return [digits]
+    return sorted(set(fold(text).split()))
 
 
 def _as_date(text: str) -> date | None:
@@ -248,20 +259,91 @@ def _as_date(text: str) -> date | None:
         return None
 
 
-def _matching(text: str) -> Any:
-    """A query for the clients `text` finds (every client for blank text), or None for none."""
-    if not text.strip():
-        return Client.select()
-    condition = _search_condition(text.strip())
-    return None if condition is None else Client.select().where(condition)
-
-
 SEARCH_LIMIT = 200  # a longer list is never read; typing more narrows it
 SORTS = {
     "name": Client.search_key,  # folded: case and accents do not change the order
     "date_of_birth": Client.date_of_birth,
     "phone": fn.COALESCE(fn.NULLIF(Client.mobile_phone, ""), Client.home_phone),
 }
+ROW_FIELDS = (
+    Client.id, Client.first_name, Client.last_name, Client.preferred_name,
+    Client.date_of_birth, Client.mobile_phone, Client.home_phone, Client.archived,
+    Client.health_conditions, Client.search_key,
+)  # fmt: skip
+RAREST_COUNT_CAP = 5_000  # counting a word's matches stops here: enough to pick the rarest
+
+
+def _starting_with(column: Any, word: str) -> Any:
+    """`column` starts with `word`: a range any B-tree index answers, and never a pattern."""
+    return (column >= word) & (column < word + "\uffff")
+
+
+def _rarest_first(words: list[str]) -> list[str]:
+    """The words, the one fewest clients have first (it drives the search)."""
+    if len(words) == 1:
+        return words
+
+    def matches(word: str) -> int:
+        found = ClientSearchWord.select(ClientSearchWord.client)
+        return (
+            found.where(_starting_with(ClientSearchWord.word, word)).limit(RAREST_COUNT_CAP).count()
+        )
+
+    return sorted(words, key=matches)
+
+
+def _word_matches(words: list[str], archived: bool | None) -> Any:
+    """Search-word rows of the clients having a word starting with each of `words`.
+
+    The rarest word is read as a range of the word index; every other word is checked
+    per client through the table's key. `archived` None takes archived clients too.
+    """
+    driver, *others = _rarest_first(words)
+    found = ClientSearchWord.select().where(_starting_with(ClientSearchWord.word, driver))
+    for word in others:
+        other = ClientSearchWord.alias()
+        has_word = other.select(SQL("1")).where(
+            (other.client == ClientSearchWord.client) & _starting_with(other.word, word)
+        )
+        found = found.where(fn.EXISTS(has_word))
+    if archived is not None:
+        found = found.where(ClientSearchWord.archived == archived)
+    return found
+
+
+def _first_by_name(
+    words: list[str], archived: bool | None, limit: int, descending: bool
+) -> list[int]:
+    """The ids of the first `limit` matches in name order, from the word index alone."""
+    order = (ClientSearchWord.search_key, ClientSearchWord.client)
+    matches = _word_matches(words, archived).select(*order).distinct()
+    matches = matches.order_by(*(column.desc() if descending else column for column in order))
+    return [client_id for _, client_id in matches.limit(limit).tuples()]
+
+
+def _clients_by_id(ids: list[int]) -> list[Client]:
+    """The clients with these ids, in this order (the row columns only)."""
+    found = {c.id: c for c in Client.select(*ROW_FIELDS).where(Client.id.in_(ids))}
+    return [found[client_id] for client_id in ids if client_id in found]
+
+
+def _listed(
+    words: list[str] | None, include_archived: bool, limit: int, sort_by: str, descending: bool
+) -> list[Client]:
+    """The first `limit` clients `words` finds (everyone for None), in the order asked."""
+    archived = None if include_archived else False
+    if words is not None and sort_by == "name":
+        return _clients_by_id(_first_by_name(words, archived, limit, descending))
+    query = Client.select(*ROW_FIELDS)
+    if words is not None:
+        query = query.where(
+            Client.id.in_(_word_matches(words, archived).select(ClientSearchWord.client))
+        )
+    elif archived is not None:
+        query = query.where(Client.archived == archived)
+    key = SORTS[sort_by]
+    order = (key, Client.search_key, Client.id)
+    return list(query.order_by(*(k.desc() if descending else k for k in order)).limit(limit))
 
 
 def search_clients(
@@ -276,14 +358,10 @@ def search_clients(
 
     Sorting happens before the `limit`, so the first rows are the first of every match.
     """
-    query = _matching(text)
-    if query is None:
+    words = _query_words(text)
+    if words == []:
         return []
-    if not include_archived:
-        query = query.where(Client.archived == False)  # noqa: E712
-    key = SORTS[sort_by]
-    order = (key.desc() if descending else key.asc(), Client.search_key, Client.id)
-    clients = list(query.order_by(*order).limit(limit))
+    clients = _listed(words, include_archived, limit, sort_by, descending)
     ids = [client.id for client in clients]
     statuses, payer_names = latest_status_by_client(ids), coverage.primary_payer_names(ids)
     return [_row(client, statuses.get(client.id), payer_names) for client in clients]
@@ -291,8 +369,12 @@ def search_clients(
 
 def archived_matches(text: str) -> int:
     """How many archived clients `text` finds (the list hides them unless asked)."""
-    query = _matching(text)
-    return 0 if query is None else query.where(Client.archived == True).count()  # noqa: E712
+    words = _query_words(text)
+    if words is None:
+        return Client.select().where(Client.archived == True).count()  # noqa: E712
+    if not words:
+        return 0
+    return _word_matches(words, True).select(ClientSearchWord.client).distinct().count()
 
 
 def _row(

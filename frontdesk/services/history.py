@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from peewee import Expression, ModelSelect
+from peewee import BooleanField, DateTimeField, Expression, ModelSelect
 
 from frontdesk import catalog, formatting
 from frontdesk.models import (
     Client,
+    JSONListField,
     Physician,
     Prescription,
     PrescriptionDiagnosis,
@@ -190,8 +193,7 @@ def case_label(case: cases.CaseRow) -> str:
     return f"{label}, claim {case.claim_number}" if case.claim_number else label
 
 
-def _labels(keys: list[str], items: tuple[catalog.CatalogItem, ...]) -> tuple[str, ...]:
-    known = catalog.by_key(items)
+def _labels(keys: list[str], known: dict[str, catalog.CatalogItem]) -> tuple[str, ...]:
     return tuple(known[key].label if key in known else key for key in keys)
 
 
@@ -289,11 +291,73 @@ def _entries(
         therapists=names,
         prescriptions={p.id: prescription_label(p) for p in prescriptions},
         cases={row.id: case_label(row) for row in case_rows},
+        techniques=catalog.by_key(catalog.techniques()),
+        body_areas=catalog.by_key(catalog.body_areas()),
     )
     addenda = _addenda(visit_ids, names)
     services = _services(visit_ids)
-    visits = Visit.select().where(condition).order_by(Visit.starts_at.desc(), Visit.id.desc())
-    return tuple(_entry(visit, labels, addenda[visit.id], services[visit.id]) for visit in visits)
+    visits = (
+        Visit.select(*VISIT_COLUMNS)
+        .where(condition)
+        .order_by(Visit.starts_at.desc(), Visit.id.desc())
+    )
+    return tuple(
+        _entry(visit, labels, addenda[visit.id], services[visit.id])
+        for visit in _visit_rows(visits)
+    )
+
+
+def _visit_rows(query: ModelSelect) -> Iterator[_VisitRow]:
+    """The visits as plain rows, converting only the values stored as text (times, lists)
+    or as 0/1 (flags): converting every value costs more than the query itself for a client
+    with hundreds of visits."""
+    converted = [
+        (place, column.python_value)
+        for place, column in enumerate(VISIT_COLUMNS)
+        if isinstance(column, CONVERTED)
+    ]
+    for stored in database_proxy.execute(query).fetchall():
+        row = list(stored)
+        for place, convert in converted:
+            row[place] = convert(row[place])
+        yield _VisitRow._make(row)
+
+
+class _VisitRow(NamedTuple):
+    """The columns of a visit the history shows (read as plain rows: far quicker than
+    whole records for a client with hundreds of visits)."""
+
+    id: int
+    starts_at: datetime
+    therapist_id: int
+    minutes: int
+    status: str
+    wellness: bool
+    wellness_reason: str
+    prescription_id: int | None
+    injury_case_id: int | None
+    techniques: list[str]
+    body_areas: list[str]
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+    pain_before: int | None
+    pain_after: int | None
+    signed_at: datetime | None
+    signed_by_id: int | None
+    fee_cents: int
+    status_reason: str
+
+
+CONVERTED = (DateTimeField, BooleanField, JSONListField)  # the rest come as stored
+VISIT_COLUMNS = (  # in the order of _VisitRow's fields
+    Visit.id, Visit.starts_at, Visit.therapist, Visit.minutes, Visit.status, Visit.wellness,
+    Visit.wellness_reason, Visit.prescription, Visit.injury_case, Visit.techniques,
+    Visit.body_areas, Visit.subjective, Visit.objective, Visit.assessment, Visit.plan,
+    Visit.pain_before, Visit.pain_after, Visit.signed_at, Visit.signed_by, Visit.fee_cents,
+    Visit.status_reason,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -303,11 +367,16 @@ class _Labels:
     therapists: dict[int, str]
     prescriptions: dict[int, str]
     cases: dict[int, str]
+    techniques: dict[str, catalog.CatalogItem]
+    body_areas: dict[str, catalog.CatalogItem]
 
 
 def _therapist_names() -> dict[int, str]:
     """Every therapist's name (a small clinic has a handful), by id."""
-    return {therapist.id: therapist.display_name for therapist in Therapist.select()}
+    query = Therapist.select(
+        Therapist.id, Therapist.first_name, Therapist.last_name, Therapist.credentials
+    )
+    return {therapist.id: therapist.display_name for therapist in query}
 
 
 def _addenda(visit_ids: ModelSelect, names: dict[int, str]) -> dict[int, list[Addendum]]:
@@ -347,7 +416,7 @@ def _services(visit_ids: ModelSelect) -> dict[int, list[ServiceCharge]]:
 
 
 def _entry(
-    visit: Visit, labels: _Labels, addenda: list[Addendum], services: list[ServiceCharge]
+    visit: _VisitRow, labels: _Labels, addenda: list[Addendum], services: list[ServiceCharge]
 ) -> VisitEntry:
     note_state, signature, signed_by = _signature(visit, labels.therapists)
     return VisitEntry(
@@ -364,8 +433,8 @@ def _entry(
         prescription_id=None if visit.wellness else visit.prescription_id,
         case_id=visit.injury_case_id,
         case=labels.cases.get(visit.injury_case_id, ""),
-        techniques=_labels(visit.techniques, catalog.techniques()),
-        body_areas=_labels(visit.body_areas, catalog.body_areas()),
+        techniques=_labels(visit.techniques, labels.techniques),
+        body_areas=_labels(visit.body_areas, labels.body_areas),
         pain_before=visit.pain_before,
         pain_after=visit.pain_after,
         soap=tuple(
@@ -384,7 +453,7 @@ def _entry(
     )
 
 
-def _care(visit: Visit, rx_labels: dict[int, str]) -> str:
+def _care(visit: _VisitRow, rx_labels: dict[int, str]) -> str:
     """What the visit was given under: its prescription, or that it was not medical."""
     if visit.wellness:
         return WELLNESS
@@ -393,13 +462,13 @@ def _care(visit: Visit, rx_labels: dict[int, str]) -> str:
     return rx_labels.get(visit.prescription_id, "Prescription")
 
 
-def _has_note(visit: Visit) -> bool:
+def _has_note(visit: _VisitRow) -> bool:
     written = any(getattr(visit, name).strip() for name, _ in SOAP_FIELDS)
     measured = visit.pain_before is not None or visit.pain_after is not None
     return written or measured or bool(visit.techniques or visit.body_areas)
 
 
-def _signature(visit: Visit, names: dict[int, str]) -> tuple[str, str, str]:
+def _signature(visit: _VisitRow, names: dict[int, str]) -> tuple[str, str, str]:
     """The note's state, the line saying so, and who signed it ("" when unsigned)."""
     if visit.signed_at is None:
         return ("draft", DRAFT, "") if _has_note(visit) else ("none", NO_NOTE, "")

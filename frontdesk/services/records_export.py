@@ -528,7 +528,9 @@ def export_clients_csv(path: Path | str, actor: str = "") -> ExportResult:
         clients = list(Client.select().order_by(Client.id))
 
     def audited(count: int) -> None:
-        audit.record("export", "client", None, actor, f"csv; clients={count}")
+        audit.record(
+            "export", "client", None, actor, f"clients CSV: {formatting.counted(count, 'row')}"
+        )
 
     return _csv_export(path, CLIENT_COLUMNS, clients, audited)
 
@@ -615,7 +617,8 @@ def export_payments_csv(path: Path | str, start: date, end: date, actor: str = "
         rows = list(_payment_rows(start, end))
 
     def audited(count: int) -> None:
-        detail = f"csv {start.isoformat()}..{end.isoformat()}; entries={count}"
+        period = f"{formatting.us_date(start)} to {formatting.us_date(end)}"
+        detail = f"payments CSV, {period}: {formatting.counted(count, 'row')}"
         audit.record("export", "payment", None, actor, detail)
 
     return _csv_export(path, PAYMENT_COLUMNS, rows, audited)

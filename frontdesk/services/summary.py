@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import catalog
-from frontdesk.models import Client, Prescription, PrescriptionDiagnosis, Visit
-from frontdesk.services import billing, cases, clients, prescriptions
+from frontdesk.models import (
+    Client,
+    Physician,
+    Prescription,
+    PrescriptionDiagnosis,
+    Therapist,
+    Visit,
+)
+from frontdesk.services import cases, clients, ledger, prescriptions
 from frontdesk.services.cases import CaseRow
 from frontdesk.services.coverage import CoverageRow, client_coverages, primary_payer_names
 from frontdesk.services.prescriptions import PrescriptionStatus
@@ -80,7 +87,8 @@ def _coverage_line(row: CoverageRow) -> CoverageLine:
 
 def _recent_visits(client: Client) -> tuple[VisitLine, ...]:
     query = (
-        Visit.select()
+        Visit.select(Visit, Therapist)  # the therapists in the same query, not one each
+        .join(Therapist, on=Visit.therapist == Therapist.id)
         .where(Visit.client == client)
         .order_by(Visit.starts_at.desc())
         .limit(RECENT_VISITS)
@@ -97,10 +105,20 @@ def _recent_visits(client: Client) -> tuple[VisitLine, ...]:
     )
 
 
+def _prescription(prescription_id: int) -> Prescription:
+    """The prescription with its physician, whom the summary names (in the same query)."""
+    return (
+        Prescription.select(Prescription, Physician)
+        .join(Physician)
+        .where(Prescription.id == prescription_id)
+        .get()
+    )
+
+
 def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
     client = clients.get_client(client_id)
-    prescription = prescriptions.current_prescription(client_id, today)
-    status = prescriptions.status_of(prescription, today) if prescription else None
+    status = prescriptions.latest_status_by_client([client_id], today).get(client_id)
+    prescription = _prescription(status.prescription_id) if status else None
     diagnoses = (
         tuple(
             (d.code, d.description)
@@ -110,6 +128,7 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         else ()
     )
     coverages = tuple(_coverage_line(row) for row in client_coverages(client_id, today))
+    account = ledger.client_balance(client_id)  # read once for both figures
     return ClientSummary(
         client=client,
         alerts=clients.health_alerts(client),
@@ -119,8 +138,8 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         coverages=coverages,
         recent_visits=_recent_visits(client),
         visit_count=Visit.select().where(Visit.client == client).count(),
-        charged_cents=billing.charges_cents(client_id),
-        balance_cents=billing.balance_cents(client_id),
+        charged_cents=account.charges_cents - account.discounts_cents,
+        balance_cents=account.balance_cents,
         has_history=clients.has_history(client),
         open_cases=tuple(cases.client_cases(client_id, open_only=True)),
         primary_payer=primary_payer_names([client_id], today).get(client_id, ""),

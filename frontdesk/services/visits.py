@@ -353,11 +353,19 @@ class DaySheetRow:
     balance_cents: int  # still to pay on this visit
 
 
+SHEET_COLUMNS = (  # what a row shows and needs: a busy day reads no notes, no addresses
+    *(Visit.id, Visit.version, Visit.client, Visit.therapist, Visit.starts_at, Visit.minutes),
+    *(Visit.prescription, Visit.coverage, Visit.wellness, Visit.status),
+    *(Client.id, Client.first_name, Client.last_name, Client.preferred_name),
+    *(Therapist.id, Therapist.first_name, Therapist.last_name, Therapist.credentials),
+)
+
+
 def day_sheet(day: date) -> list[DaySheetRow]:
     """The day's visits in time order, with what the front desk needs at a glance."""
     start = datetime.combine(day, time.min)
     visits = list(
-        Visit.select(Visit, Client, Therapist)
+        Visit.select(*SHEET_COLUMNS)
         .join(Client, on=Visit.client == Client.id)
         .switch(Visit)
         .join(Therapist, on=Visit.therapist == Therapist.id)

@@ -15,12 +15,14 @@ from bench.large_clinic import DatabaseNotEmpty, generate
 from frontdesk import db
 from frontdesk.models import (
     Client,
+    ClientSearchWord,
     Payment,
     PaymentAllocation,
     Physician,
     Prescription,
     ServiceLine,
     Visit,
+    search_word_rows,
 )
 from frontdesk.services import clients, fees, ledger, summary
 from frontdesk.services.prescriptions.status import visits_used
@@ -78,6 +80,13 @@ def test_search_keys_are_what_saving_the_record_would_store(clinic):
             stored = record.search_key
             record.prepare_save()
             assert record.search_key == stored != ""
+
+
+def test_search_words_are_what_saving_the_client_would_store(clinic, generated):
+    assert generated[1]["client_search_word"] == ClientSearchWord.select().count()
+    for client in Client.select().order_by(Client.id).limit(50):
+        stored = ClientSearchWord.select().where(ClientSearchWord.client == client.id)
+        assert {tuple(row) for row in stored.tuples()} == set(search_word_rows(client))
 
 
 def _charges(client_id: int) -> int:
@@ -147,7 +156,7 @@ def test_charges_are_what_the_fee_schedule_charges(clinic):
 def _rows(path: Path, tables: list[str]) -> dict[str, list[tuple]]:
     with sqlite3.connect(path) as connection:
         rows = {
-            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in tables
+            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables
         }
     connection.close()
     return rows

@@ -260,7 +260,7 @@ def test_printing_and_reprinting_are_audited_without_names(emily):
         for e in AuditEvent.select().where(AuditEvent.entity == "receipt").order_by(AuditEvent.id)
     ]
     assert events == [
-        ("print", "receipt", receipt.id, "front", "hsa_fsa no. 1"),
+        ("print", "receipt", receipt.id, "front", "HSA/FSA receipt no. 1"),
         ("reprint", "receipt", receipt.id, "owner", "no. 1"),
     ]
     assert Receipt.select().count() == 1  # a reprint takes no number

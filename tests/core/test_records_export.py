@@ -256,7 +256,7 @@ def test_the_clients_list_has_every_client_and_defuses_formulas(demo_clinic, out
     assert (event.action, event.entity, event.detail) == (
         "export",
         "client",
-        f"csv; clients={len(rows)}",
+        f"clients CSV: {len(rows)} rows",
     )
     assert list(out.iterdir()) == [made.path]  # no partial file left beside it
 
@@ -275,7 +275,8 @@ def test_payments_are_listed_for_the_period_only(demo_clinic, out):
     assert rows[0]["Client id"] == str(first.client_id)
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
     assert (event.action, event.entity) == ("export", "payment")
-    assert event.detail == f"csv {start}..{end}; entries={len(rows)}"
+    period = f"{start:%m/%d/%Y} to {end:%m/%d/%Y}"
+    assert event.detail == f"payments CSV, {period}: {len(rows)} rows"
 
 
 def test_a_voided_payment_says_so(demo_clinic, out):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from helpers import (
     add_client,
     answering,
@@ -21,7 +25,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QListWidget, QMenu
 
-from frontdesk import cli
+from frontdesk import cli, db
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 BLOOD_CLOTS = "Blood clots / deep vein thrombosis (DVT)"
@@ -144,3 +148,55 @@ def test_choosing_the_shown_screen_again_returns_it_to_its_start(qtbot, window):
     qtbot.mouseClick(rail.viewport(), Qt.MouseButton.LeftButton, pos=clients_entry)
     assert focused_name() == "Find client"
     assert not window.header.isVisible()
+
+
+START_PATH = """
+import sys
+from pathlib import Path
+from ui.app import build_main_window
+window = build_main_window(Path(sys.argv[1]), Path(sys.argv[2]))
+window.show()
+print(",".join(sorted({name.split(".")[0] for name in sys.modules} | set(sys.modules))))
+"""
+NOT_AT_START = (
+    "email_validator",  # checks an email when a form is first saved
+    "stdnum",  # NPI and EIN checks
+    "reportlab",  # drawing receipts and statements
+    "pypdfium2",  # showing them
+    "frontdesk.demo",  # the demo clinic's made-up records
+    "ui.screens.visits",  # screens other than Clients: built when first shown
+    "ui.screens.settings",
+    "ui.screens.intake",  # the Clients screen's forms: built when first opened
+)
+
+
+def test_start_leaves_forms_printing_and_other_screens_for_later(set_up_clinic, db_path, tmp_path):
+    add_client()
+    db.close_database()
+    started = subprocess.run(
+        [sys.executable, "-c", START_PATH, str(db_path), str(tmp_path / "window.ini")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    loaded = set(started.stdout.strip().split(","))
+    assert "ui.screens.clients" in loaded
+    assert loaded.isdisjoint(NOT_AT_START), loaded & set(NOT_AT_START)
+
+
+def test_screens_built_on_first_show_are_wired_to_the_window(qtbot, window):
+    window.go_to("Settings")
+    assert find_input(window, "Settings sections").isVisible()
+    assert window.settings_screen.backups.runner is window.backup_runner
+    window.go_to("Visits")
+    assert window.visits_screen.isVisible()
+    press(qtbot, Qt.Key.Key_1, CTRL)
+    assert focused_name() == "Find client"
+
+
+def test_demo_clinic_settings_say_it_is_not_backed_up(demo_window):
+    demo_window.go_to("Settings")
+    page = demo_window.settings_screen.backups
+    assert page.demo
+    assert not page.actions["Back up now"].isEnabled()

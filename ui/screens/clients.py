@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
@@ -12,15 +13,23 @@ from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.form_page import RecordFormPage
 from ui.screens.client_list import ClientListPage
-from ui.screens.client_summary import ClientSummaryPage
-from ui.screens.coverage_forms import CaseFormPage, ClientRecordPage, CoverageFormPage
-from ui.screens.intake import IntakePage
-from ui.screens.prescription_form import PrescriptionFormPage
-from ui.screens.prescription_view import PrescriptionViewPage
+
+if TYPE_CHECKING:
+    from ui.screens.client_summary import ClientSummaryPage
+    from ui.screens.coverage_forms import CaseFormPage, ClientRecordPage, CoverageFormPage
+    from ui.screens.intake import IntakePage
+    from ui.screens.prescription_form import PrescriptionFormPage
+    from ui.screens.prescription_view import PrescriptionViewPage
+
+CASE_KINDS = ("workers_comp", "auto")
 
 
 class ClientsScreen(QWidget):
-    """Find, register, open and edit clients."""
+    """Find, register, open and edit clients.
+
+    The list is built at once; the other pages (and their modules) the first time they are
+    wanted, which keeps the program's start short.
+    """
 
     client_opened = Signal(int)  # a client is now in focus
     client_closed = Signal()
@@ -28,61 +37,109 @@ class ClientsScreen(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._built: dict[str, QWidget] = {}
         self.list_page = ClientListPage(self)
-        self.summary_page = ClientSummaryPage(self)
-        self.intake_page = IntakePage(self)
-        self.prescription_form = PrescriptionFormPage(self)
-        self.prescription_view = PrescriptionViewPage(self)
-        self.coverage_form = CoverageFormPage(self)
-        self.case_forms = {kind: CaseFormPage(kind, self) for kind in ("workers_comp", "auto")}
         self.pages = QStackedWidget(self)
-        for page in (
-            self.list_page,
-            self.summary_page,
-            self.intake_page,
-            self.prescription_form,
-            self.prescription_view,
-            self.coverage_form,
-            *self.case_forms.values(),
-        ):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.list_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
-        self._connect()
-
-    def _connect(self) -> None:
         self.list_page.open_client.connect(self.open_client)
         self.list_page.new_client.connect(self.new_client)
-        self.summary_page.edit_client.connect(self.edit_client)
-        self.summary_page.back.connect(self.show_list)
-        self.summary_page.changed.connect(lambda _id: self.list_page.refresh())
-        self.intake_page.saved.connect(self._saved)
-        self.intake_page.cancelled.connect(self._intake_cancelled)
-        self.intake_page.open_existing.connect(self.open_client)
-        rx_list = self.summary_page.prescriptions
+
+    def _page(self, name: str, build: Callable[[], QWidget]) -> QWidget:
+        """A page, built, wired and put in the stack the first time it is wanted."""
+        page = self._built.get(name)
+        if page is None:
+            page = self._built[name] = build()
+            self.pages.addWidget(page)
+        return page
+
+    @property
+    def summary_page(self) -> ClientSummaryPage:
+        return self._page("summary", self._build_summary)
+
+    @property
+    def intake_page(self) -> IntakePage:
+        return self._page("intake", self._build_intake)
+
+    @property
+    def prescription_form(self) -> PrescriptionFormPage:
+        return self._page("prescription form", self._build_prescription_form)
+
+    @property
+    def prescription_view(self) -> PrescriptionViewPage:
+        return self._page("prescription view", self._build_prescription_view)
+
+    @property
+    def coverage_form(self) -> CoverageFormPage:
+        return self._page("coverage", self._build_coverage_form)
+
+    @property
+    def case_forms(self) -> dict[str, CaseFormPage]:
+        return {kind: self._case_form(kind) for kind in CASE_KINDS}
+
+    def _case_form(self, kind: str) -> CaseFormPage:
+        return self._page(kind, lambda: self._build_case_form(kind))
+
+    def _build_summary(self) -> ClientSummaryPage:
+        from ui.screens.client_summary import ClientSummaryPage
+
+        page = ClientSummaryPage(self)
+        page.edit_client.connect(self.edit_client)
+        page.back.connect(self.show_list)
+        page.changed.connect(lambda _id: self.list_page.refresh())
+        rx_list = page.prescriptions
         rx_list.new_prescription.connect(self.new_prescription)
         rx_list.open_prescription.connect(self.open_prescription)
         rx_list.renew_prescription.connect(self.renew_prescription)
-        self.prescription_view.back.connect(self.open_client)
-        self.prescription_view.edit.connect(self.edit_prescription)
-        self.prescription_view.renew.connect(self.renew_prescription)
-        self.prescription_form.saved.connect(self._prescription_saved)
-        self.prescription_form.cancelled.connect(self._prescription_cancelled)
-        self._connect_coverage()
-
-    def _connect_coverage(self) -> None:
-        listed = self.summary_page.coverage
+        listed = page.coverage
         listed.add_coverage.connect(self.new_coverage)
         listed.edit_coverage.connect(self.edit_coverage)
         listed.add_case.connect(self.new_case)
         listed.edit_case.connect(self.edit_case)
-        for page, saved in (
-            (self.coverage_form, "Coverage saved."),
-            *((form, "Case saved.") for form in self.case_forms.values()),
-        ):
-            page.saved.connect(lambda _id, p=page, text=saved: self._client_form_saved(p, text))
-            page.cancelled.connect(lambda p=page: self.open_client(p.client_id))
+        return page
+
+    def _build_intake(self) -> IntakePage:
+        from ui.screens.intake import IntakePage
+
+        page = IntakePage(self)
+        page.saved.connect(self._saved)
+        page.cancelled.connect(self._intake_cancelled)
+        page.open_existing.connect(self.open_client)
+        return page
+
+    def _build_prescription_form(self) -> PrescriptionFormPage:
+        from ui.screens.prescription_form import PrescriptionFormPage
+
+        page = PrescriptionFormPage(self)
+        page.saved.connect(self._prescription_saved)
+        page.cancelled.connect(self._prescription_cancelled)
+        return page
+
+    def _build_prescription_view(self) -> PrescriptionViewPage:
+        from ui.screens.prescription_view import PrescriptionViewPage
+
+        page = PrescriptionViewPage(self)
+        page.back.connect(self.open_client)
+        page.edit.connect(self.edit_prescription)
+        page.renew.connect(self.renew_prescription)
+        return page
+
+    def _build_coverage_form(self) -> CoverageFormPage:
+        from ui.screens.coverage_forms import CoverageFormPage
+
+        return self._wire_client_form(CoverageFormPage(self), "Coverage saved.")
+
+    def _build_case_form(self, kind: str) -> CaseFormPage:
+        from ui.screens.coverage_forms import CaseFormPage
+
+        return self._wire_client_form(CaseFormPage(kind, self), "Case saved.")
+
+    def _wire_client_form(self, page: ClientRecordPage, saved: str) -> ClientRecordPage:
+        page.saved.connect(lambda _id: self._client_form_saved(page, saved))
+        page.cancelled.connect(lambda: self.open_client(page.client_id))
+        return page
 
     def confirm_leave(self) -> bool:
         """True when the screen may be left (asks first about unsaved changes)."""
@@ -196,12 +253,12 @@ class ClientsScreen(QWidget):
         self._show_client_form(form, lambda: form.start_edit(coverage.get_coverage(coverage_id)))
 
     def new_case(self, client_id: int, kind: str) -> None:
-        form = self.case_forms[kind]
+        form = self._case_form(kind)
         self._show_client_form(form, lambda: form.start_new(clients.get_client(client_id)))
 
     def edit_case(self, case_id: int) -> None:
         case = cases.get_case(case_id)
-        form = self.case_forms[case.kind]
+        form = self._case_form(case.kind)
         self._show_client_form(form, lambda: form.start_edit(case))
 
     def _client_form_saved(self, page: ClientRecordPage, message: str) -> None:

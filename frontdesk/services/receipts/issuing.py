@@ -94,7 +94,7 @@ def issue(draft: Draft, actor: str = "", *, today: date | None = None) -> Receip
             issued_on=issued_on,
             snapshot=_snapshot_text(snapshot),
         )
-        audit.record("print", "receipt", receipt.id, actor, f"{draft.kind} no. {number}")
+        audit.record("print", "receipt", receipt.id, actor, f"{draft.kind_label} no. {number}")
     return receipt
 
 
