@@ -71,7 +71,8 @@ def table(figures: list[Figure]) -> list[str]:
     for figure in figures:
         unit = f" {figure.unit}"
         ratio = "—" if figure.ratio is None else f"{figure.ratio:.2f}"
-        within = "yes" if figure.passed else "**no**"
+        budgeted = figure.budget is not None or figure.ratio_budget is not None
+        within = "—" if not budgeted else ("yes" if figure.passed else "**no**")
         rows.append(
             f"| {figure.name} | {_cell(figure.value, unit)} | {_cell(figure.floor, unit)} | "
             f"{ratio} | {figure.budget_text()} | {within} |"

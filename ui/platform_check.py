@@ -5,6 +5,7 @@ Qt aborts with a cryptic message when they are missing; this names the fix inste
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import subprocess
@@ -87,5 +88,19 @@ def platform_problem() -> str:
             "Start it from the desktop, or under a virtual screen with: xvfb-run make run"
         )
     plugins = _qt_dir() / "plugins" / "platforms"
-    missing = missing_libraries([plugins / "libqxcb.so", _qt_dir() / "lib" / "libQt6XcbQpa.so.6"])
+    binaries = [plugins / "libqxcb.so", _qt_dir() / "lib" / "libQt6XcbQpa.so.6"]
+    if all(_loads(binary) for binary in binaries):
+        return ""  # the usual case, found in a few milliseconds: no need to ask ldd
+    missing = missing_libraries(binaries)
     return install_hint(missing) if missing else ""
+
+
+def _loads(binary: Path) -> bool:
+    """The library loads with everything it needs (Qt loads it a moment later anyway)."""
+    if not binary.exists():
+        return True  # nothing to check: Qt says what is wrong if it matters
+    try:
+        ctypes.CDLL(str(binary))
+    except OSError:
+        return False
+    return True

@@ -57,3 +57,14 @@ def test_a_display_with_every_library_present_is_fine(monkeypatch):
     monkeypatch.setattr(platform_check, "missing_libraries", lambda binaries: [])
     assert platform_check.platform_problem() == ""
     assert Path(platform_check._qt_dir(), "plugins").is_dir()
+
+
+def test_a_library_that_does_not_load_is_named_by_ldd(monkeypatch):
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(platform_check, "_loads", lambda binary: False)
+    monkeypatch.setattr(
+        platform_check, "missing_libraries", lambda binaries: ["libxcb-cursor.so.0"]
+    )
+    assert "sudo apt-get install libxcb-cursor0" in platform_check.platform_problem()
