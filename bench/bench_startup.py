@@ -68,9 +68,14 @@ def x_display() -> Iterator[str]:
 
 
 def isolated_env(display: str, home: Path) -> dict[str, str]:
-    """The display, and this PC's settings, backups and caches kept in a folder of their own."""
-    env = dict(os.environ, DISPLAY=display)
+    """The display, and this PC's settings, backups and caches kept in a folder of their own.
+
+    Modules are compiled once (by the warm-up run, into that folder) and read compiled
+    afterwards, as an installed program's are (pip compiles them when it installs).
+    """
+    env = dict(os.environ, DISPLAY=display, PYTHONPYCACHEPREFIX=str(home / "pycache"))
     env.pop("QT_QPA_PLATFORM", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[name] = str(home / name.lower())
     return env

@@ -8,12 +8,10 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontdesk import db, formatting, validation
-from frontdesk.storage_errors import StorageError
+from frontdesk.paths import default_db_path  # the rest of the core loads inside the commands
 
 if TYPE_CHECKING:
     from frontdesk.services.receipts import Draft, Problem
@@ -99,6 +97,7 @@ def _add_export_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_demo(path: Path) -> int:
+    from frontdesk import db
     from frontdesk.demo import DatabaseNotEmpty, build_demo_clinic
 
     try:
@@ -112,6 +111,8 @@ def run_demo(path: Path) -> int:
 
 
 def run_check(path: Path) -> int:
+    from frontdesk import db
+
     if not path.exists():
         print(f"{path}: no such database file", file=sys.stderr)
         return 1
@@ -143,11 +144,15 @@ class CannotPrint(Exception):
 
 
 def _year(text: str) -> tuple[date, date]:
+    from frontdesk import validation
+
     year = validation.integer(text, "Year", minimum=1900, maximum=9999)
     return date(year, 1, 1), date(year, 12, 31)
 
 
 def _day(text: str, field: str) -> date:
+    from frontdesk import validation
+
     return validation.us_date(text, field, required=True)
 
 
@@ -173,6 +178,7 @@ def _report_problems(problems: tuple[Problem, ...], who: str = "") -> None:
 
 def _issue_to_file(draft: Draft, out: Path) -> str:
     """Number the draft, write its PDF, and say what was written."""
+    from frontdesk import formatting
     from frontdesk.services import receipts
 
     receipt = receipts.issue(draft, actor=CLI_ACTOR)
@@ -188,19 +194,25 @@ def _issue_to_file(draft: Draft, out: Path) -> str:
 
 
 def _open_existing(path: Path) -> None:
+    from frontdesk import db
+
     if not path.exists():
         raise CannotPrint(f"{path}: no such database file")
     db.open_database(path)
 
 
 def _refusals() -> tuple[type[Exception], ...]:
+    from frontdesk import validation
     from frontdesk.services.receipts import ReceiptRefused
+    from frontdesk.storage_errors import StorageError
 
     return (CannotPrint, ReceiptRefused, validation.ValidationError, StorageError)
 
 
 def run_print(path: Path, args: argparse.Namespace) -> int:
     """Issue one document to a PDF file; 1 when it could not be made."""
+    from frontdesk import db
+
     try:
         _open_existing(path)
         draft = _draft(args)
@@ -216,6 +228,7 @@ def run_print(path: Path, args: argparse.Namespace) -> int:
 
 def run_statements(path: Path, year_text: str, folder: Path) -> int:
     """A numbered year-end statement for each client with activity in the year, in `folder`."""
+    from frontdesk import db
     from frontdesk.services import receipts
 
     try:
@@ -243,7 +256,9 @@ def run_statements(path: Path, year_text: str, folder: Path) -> int:
 def _on_database(path: Path, refused: str, work: Callable[[Any], str]) -> int:
     """Open the database file, do `work(backup module)` and print what it says; on a refusal
     print "`refused`: why" and return 1."""
+    from frontdesk import db
     from frontdesk.services import backup
+    from frontdesk.storage_errors import StorageError
 
     try:
         _open_existing(path)
@@ -269,6 +284,7 @@ def run_backup(path: Path, folder: Path | None) -> int:
 
 def run_restore(path: Path, backup_file: Path) -> int:
     """Replace the database file with a backup; 1 when the backup is refused."""
+    from frontdesk import db
 
     def restore(backup: Any) -> str:
         restored = backup.restore(backup_file, actor=CLI_ACTOR)
@@ -292,7 +308,9 @@ def run_restore(path: Path, backup_file: Path) -> int:
 
 def _restore_over_damaged(path: Path, backup_file: Path) -> int:
     """The database is damaged: keep it aside and put the backup in its place."""
+    from frontdesk import db
     from frontdesk.services import backup, recovery
+    from frontdesk.storage_errors import StorageError
 
     try:
         result = recovery.restore_over_damaged(
@@ -316,6 +334,7 @@ def _restore_over_damaged(path: Path, backup_file: Path) -> int:
 
 def _export(args: argparse.Namespace) -> str:
     """Do the export the command asks for; say what was written (ids and counts only)."""
+    from frontdesk import formatting
     from frontdesk.services import records_export as exports
 
     if args.export == "client":
@@ -332,7 +351,9 @@ def _export(args: argparse.Namespace) -> str:
 
 def run_export(path: Path, args: argparse.Namespace) -> int:
     """Write an export; 1 when it could not be written (nothing is left behind)."""
+    from frontdesk import db, validation
     from frontdesk.services.records_export import ExportFailed
+    from frontdesk.storage_errors import StorageError
 
     refusals = (ExportFailed, validation.ValidationError, validation.ValidationErrors)
     try:
@@ -351,6 +372,8 @@ def desktop_shell(command: str) -> Callable[[Path], int]:
 
     The Qt shell registers itself there (see pyproject.toml), so the core never imports it.
     """
+    from importlib.metadata import entry_points
+
     found = entry_points(group=SHELL_ENTRY_POINTS, name=command)
     if not found:
         raise SystemExit("The desktop window is not installed; run 'make run' to install it.")
@@ -364,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("peewee").setLevel(logging.INFO)  # its debug lines carry query values
     args = _parser().parse_args(argv)
-    path = args.db or db.default_db_path()
+    path = args.db or default_db_path()
     if args.command == "demo":
         return run_demo(path)
     if args.command == "check":

@@ -15,10 +15,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from peewee import DatabaseError, IntegrityError, SqliteDatabase
 
 from frontdesk import models, seed
+from frontdesk.paths import APP_NAME as APP_NAME  # where files live: kept apart, light
+from frontdesk.paths import DB_FILENAME as DB_FILENAME
+from frontdesk.paths import default_db_path as default_db_path
 from frontdesk.storage_errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -32,8 +34,6 @@ from frontdesk.textsearch import search_key
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "FrontDesk"
-DB_FILENAME = "frontdesk.db"
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = {
     "foreign_keys": 1,
@@ -41,14 +41,6 @@ PRAGMAS = {
     "synchronous": "full",
     "busy_timeout": BUSY_TIMEOUT_MS,
 }
-
-
-def default_db_path() -> Path:
-    """Where the database lives: FRONTDESK_DB, or the user's data folder."""
-    override = os.environ.get("FRONTDESK_DB")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
 
 
 class DatabaseUnavailable(Exception):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-import phonenumbers
-
 logger = logging.getLogger(__name__)
 
 
@@ -41,6 +39,8 @@ def phone(e164: str | None) -> str:
     """A stored E.164 number for display: US as (503) 555-0123, others internationally."""
     if not e164:
         return ""
+    import phonenumbers  # loaded with the first number shown, not at start-up
+
     try:
         number = phonenumbers.parse(e164, "US")
     except phonenumbers.NumberParseException:

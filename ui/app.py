@@ -1,44 +1,68 @@
 """Start the desktop program: the application object, the main window, first-run set-up
-(or the demo clinic), and starting again after a damaged database was restored."""
+(or the demo clinic), and starting again after a damaged database was restored.
+
+The window is shown first (its frame needs no database); the database is opened and the
+window finished on the next turns of the event loop, once it is on screen.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from frontdesk import db
-from frontdesk.demo_mark import DatabaseNotEmpty
+from frontdesk.paths import APP_NAME
 from frontdesk.resources import resource_path
-from frontdesk.services import clinic
-from frontdesk.storage_errors import StorageError
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
 from ui.platform_check import platform_problem
-from ui.startup import StartupCheck, offer_recovery, open_or_recover, open_settings
+from ui.startup import offer_recovery, open_or_recover, open_settings
 
 log = logging.getLogger(__name__)
+_shown_early: dict[Path, MainWindow] = {}  # the window run() shows before opening the database
 
 
 def create_application() -> QApplication:
     """The one QApplication, with Fusion style and the program's stylesheet."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Front Desk")
-    app.setOrganizationName(db.APP_NAME)
+    app.setOrganizationName(APP_NAME)
     app.setStyle("Fusion")
     app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     return app
 
 
 def build_main_window(db_path: Path | str, settings_path: Path | None = None) -> MainWindow:
-    """Open the database and build the whole window, without starting the event loop."""
+    """Open the database and build the whole window, without starting the event loop.
+
+    At start this finishes the window already shown for the database (see `run`).
+    """
+    from frontdesk import db
+
     create_application()
     db.open_database(db_path)
-    return MainWindow(Path(db_path), open_settings(settings_path))
+    window = _shown_early.pop(Path(db_path), None)
+    if window is None:
+        window = MainWindow(Path(db_path), open_settings(settings_path))
+    window.finish()
+    return window
+
+
+@contextmanager
+def _shown_at_start(window: MainWindow) -> Iterator[None]:
+    """While inside, `build_main_window` finishes `window` instead of building another."""
+    _shown_early[window.db_path] = window
+    try:
+        yield
+    finally:
+        _shown_early.pop(window.db_path, None)
 
 
 def run(db_path: Path) -> int:
@@ -55,21 +79,106 @@ def run(db_path: Path) -> int:
     return code
 
 
+@dataclass
+class _Start:
+    """What happened while the shown window was being finished."""
+
+    window: MainWindow | None = None  # finished, and running until it closes
+    demo: bool = False  # the person chose to try the demo clinic
+    code: int = 0  # the exit code when the window could not be finished
+    damage: list[str] = field(default_factory=list)  # found by the check in the background
+
+
 def _session(app: QApplication, path: Path) -> tuple[Path, int | None]:
-    """Open the database, show the window until it closes; the exit code (None: start again)."""
+    """Show the window, open the database once it is on screen and run until the window
+    closes; the exit code (None: start again)."""
+    shell = MainWindow(path, open_settings())
+    start = _Start()
+    _FirstPaint(shell, lambda: QTimer.singleShot(0, lambda: _finish(app, path, shell, start)))
+    shell.show()
+    code = app.exec()
+    if start.demo:
+        return _session_over_demo(app, path, shell)
+    if start.window is None:
+        shell.deleteLater()
+        return path, code
+    return path, _after(path, start, code)
+
+
+class _FirstPaint(QObject):
+    """Calls `then` once, when the window is first painted."""
+
+    def __init__(self, window: MainWindow, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self.then()
+        return False
+
+
+def _finish(app: QApplication, path: Path, shell: MainWindow, start: _Start) -> None:
+    """Open the database (offering a backup when it is damaged) and finish the window; on the
+    first run, the set-up. The window closes when the program cannot go on."""
+    from frontdesk import db
+    from frontdesk.demo_mark import DatabaseNotEmpty
+    from frontdesk.services import clinic
+
+    if not shell.isVisible():
+        return  # closed before it was finished
     try:
-        if not open_or_recover(path):
-            return path, 1
-        window = build_main_window(path)
+        if not open_or_recover(path, shell):
+            return _give_up(app, shell, 1)
+        with _shown_at_start(shell):
+            window = build_main_window(path)
     except (db.DatabaseUnavailable, DatabaseNotEmpty) as error:
-        return path, _cannot_open(error)
+        return _give_up(app, shell, _cannot_open(error, shell))
     if clinic.needs_setup():
         answer = _ask_setup(window)
-        if answer == "demo":
-            return _session_over_demo(app, path, window)
-        if answer == "cancel":
-            return path, 0
-    return path, _show(app, path, window)
+        if answer != "set up":
+            start.demo = answer == "demo"
+            return _give_up(app, shell, 0)
+    start.window = window
+    _start_background_work(app, start)
+    return None
+
+
+def _give_up(app: QApplication, shell: MainWindow, code: int) -> None:
+    """End the event loop with the code; the window goes (hidden, so it is not closed)."""
+    shell.hide()
+    app.exit(code)
+
+
+def _start_background_work(app: QApplication, start: _Start) -> None:
+    """The full check of the database (damage closes the window) and the day's backup."""
+    from ui.startup import StartupCheck
+
+    window = start.window
+    check = StartupCheck(window)
+    check.damaged.connect(
+        lambda problems: (start.damage.extend(problems), window.hide(), app.quit())
+    )
+    check.start()
+    window.start_automatic_backups()
+
+
+def _after(path: Path, start: _Start, code: int) -> int | None:
+    """The window has closed: the backup at close; or, when the check found damage, the
+    offer of the newest good backup (None once restored: start again)."""
+    from frontdesk import db
+
+    if start.damage:
+        start.window.backup_runner.wait()
+        QThreadPool.globalInstance().waitForDone()
+        db.close_database()
+        return None if offer_recovery(path, start.damage) else 1
+    start.window.back_up_at_close()  # the window is gone; the program ends once this is done
+    QThreadPool.globalInstance().waitForDone(5000)  # pages still being drawn or printed
+    db.close_database()
+    return code
 
 
 def _ask_setup(window: MainWindow) -> str:
@@ -86,7 +195,10 @@ def _session_over_demo(
     app: QApplication, path: Path, window: MainWindow
 ) -> tuple[Path, int | None]:
     """The demo clinic's own file instead of the clinic's database (which stays as it is)."""
+    from frontdesk import db
     from frontdesk.demo import open_demo_clinic  # its made-up data loads only when asked for
+    from frontdesk.demo_mark import DatabaseNotEmpty
+    from frontdesk.storage_errors import StorageError
 
     window.deleteLater()
     db.close_database()
@@ -101,35 +213,16 @@ def _session_over_demo(
     return _session(app, demo_path)
 
 
-def _cannot_open(error: Exception) -> int:
+def _cannot_open(error: Exception, parent: MainWindow | None = None) -> int:
     log.error("could not open the database")
-    QMessageBox.critical(None, "Front Desk", f"The database could not be opened.\n\n{error}")
+    QMessageBox.critical(parent, "Front Desk", f"The database could not be opened.\n\n{error}")
     return 1
-
-
-def _show(app: QApplication, path: Path, window: MainWindow) -> int | None:
-    """Run the window; a damage found by the check in the background closes it and offers
-    the newest good backup (None once restored: start again)."""
-    damage: list[str] = []
-    check = StartupCheck(window)
-    check.damaged.connect(lambda problems: (damage.extend(problems), window.hide(), app.quit()))
-    window.show()
-    check.start()
-    window.start_automatic_backups()
-    code = app.exec()
-    if damage:
-        window.backup_runner.wait()
-        QThreadPool.globalInstance().waitForDone()
-        db.close_database()
-        return None if offer_recovery(path, damage) else 1
-    window.back_up_at_close()  # the window is gone; the program ends once this is done
-    QThreadPool.globalInstance().waitForDone(5000)  # pages still being drawn or printed
-    db.close_database()
-    return code
 
 
 def self_test(db_path: Path) -> int:
     """Build the whole window over a database and close it: proves Qt and the screens load."""
+    from frontdesk import db
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     window = build_main_window(db_path)
     window.show()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from frontdesk import formatting
-from frontdesk.services import clients, coverage
 from ui.flow_layout import FlowLayout
 from ui.widgets import ElidedLabel, alert_chips
 
@@ -30,6 +29,8 @@ class ClientHeader(QFrame):
         self.hide()
 
     def show_client(self, client_id: int) -> None:
+        from frontdesk.services import clients, coverage  # loaded after the window is shown
+
         client = clients.get_client(client_id)
         self.name_label.setText(client.display_name)
         payer = coverage.primary_payer_names([client.id]).get(client.id, "Self-pay")

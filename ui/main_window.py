@@ -1,4 +1,9 @@
-"""The main window: navigation rail, client header strip, screens, menus, status bar."""
+"""The main window: navigation rail, client header strip, screens, menus, status bar.
+
+It is built in two steps so that it shows at once: the frame (rail, Clients screen with its
+search box, menus) needs no database; `finish()` adds what does (the demo mark, backups,
+the filled client list) and turns the rail and the menus on.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
-from frontdesk.demo_mark import is_demo_clinic
-from ui.backup_jobs import (
-    START_DELAY_MS,
-    BackupFolder,
-    BackupOutcome,
-    BackupRunner,
-    BackupWarning,
-    Task,
-)
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
@@ -34,6 +30,7 @@ from ui.widgets import icon
 
 if TYPE_CHECKING:
     from frontdesk.services.receipts import Problem
+    from ui.backup_jobs import BackupOutcome
     from ui.screens.insurers import InsurersScreen
     from ui.screens.prescriptions import PrescriptionsScreen
     from ui.screens.receipts import ReceiptsScreen
@@ -56,38 +53,60 @@ class MainWindow(QMainWindow):
     """One window: the rail on the left picks the screen shown on the right."""
 
     def __init__(self, db_path: Path, settings: QSettings) -> None:
+        """The frame, ready to show before the database is open; then call `finish()`."""
         super().__init__()
         self.db_path = db_path
         self.settings = settings
-        self.demo = is_demo_clinic()  # made-up clients: said in the title, never backed up
-        self.setWindowTitle(DEMO_TITLE if self.demo else "Front Desk")
+        self.demo = False  # made-up clients: said in the title, never backed up (see finish)
+        self.finished = False
+        self.setWindowTitle("Front Desk")
         self.setWindowIcon(icon("app"))
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
         self._built: dict[str, QWidget] = {}
+        self._actions: list[QAction] = []
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
-        self._set_up_backups()
         self._lay_out()
         self.add_screen("Clients", "clients", self.clients_screen)
         for title, icon_name in SCREENS[1:]:
             self.nav.add_entry(title, icon_name)
             self.stack.addWidget(QWidget(self.stack))  # stands in until the screen is wanted
         self._make_menus()
-        self._connect()
         self.nav.setCurrentRow(0)
         self.database_label = QLabel(f"Database: {db_path.name}", self)
         self.database_label.setToolTip(str(db_path))
         self.statusBar().addPermanentWidget(self.database_label)
         self._restore_geometry()
-        self.clients_screen.show_list()
+        self.clients_screen.list_page.focus_search()
+
+    def finish(self) -> None:
+        """Add what needs the open database, fill the client list and turn everything on.
+
+        What was typed in the search box meanwhile is kept and searched; a screen picked in
+        the rail meanwhile is shown. Does nothing the second time.
+        """
+        if self.finished:
+            return
+        from frontdesk.demo_mark import is_demo_clinic
+
+        self.finished = True
+        self.demo = is_demo_clinic()
+        if self.demo:
+            self.setWindowTitle(DEMO_TITLE)
+        self._set_up_backups()
+        self._connect()
+        for action in self._actions:
+            action.setEnabled(True)
+        self.clients_screen.start()
+        if self.nav.currentRow() != self.stack.currentIndex():
+            self._switch_screen(self.nav.currentRow())
 
     def _lay_out(self) -> None:
         work_area = QWidget(self)
-        column = QVBoxLayout(work_area)
+        self._column = column = QVBoxLayout(work_area)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.backup_warning)
         column.addWidget(self.header)
         column.addWidget(self.stack, 1)
         central = QWidget(self)
@@ -188,7 +207,13 @@ class MainWindow(QMainWindow):
             page.actions["Back up now"].setEnabled(False)
         page.backed_up.connect(self.backup_warning.show_age)
         page.folder_changed.connect(self._backup_folder_changed)
+        page.restored.connect(self._database_restored)
         return screen
+
+    def _database_restored(self) -> None:
+        """The database was replaced by a backup: the client list and the strip show it."""
+        self.header.clear()
+        self.clients_screen.list_page.refresh()
 
     def screen_titles(self) -> list[str]:
         return self.nav.titles()
@@ -211,7 +236,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New client", QKeySequence.StandardKey.New, self.new_client)
         file_menu.addSeparator()
         quit_keys = QKeySequence("Ctrl+Q")  # StandardKey.Quit has no keys on Windows
-        self._action(file_menu, "&Quit", quit_keys, self.close)
+        self._action(file_menu, "&Quit", quit_keys, self.close).setEnabled(True)
         go_menu = self.menuBar().addMenu("&Go")
         self._action(go_menu, "&Find client", QKeySequence.StandardKey.Find, self.find_client)
         for number, title in enumerate(self.screen_titles(), start=1):
@@ -229,6 +254,8 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
+        action.setEnabled(self.finished)  # the rest are turned on by finish()
+        self._actions.append(action)
         menu.addAction(action)
         return action
 
@@ -243,18 +270,23 @@ class MainWindow(QMainWindow):
 
     def _set_up_backups(self) -> None:
         """The backup folder of this PC, backups in the background, and the warning strip."""
+        from ui.backup_jobs import BackupFolder, BackupRunner, BackupWarning
+
         self.backup_folder = BackupFolder(self.settings)
         self.backup_runner = BackupRunner(self.backup_folder, self)
         self.backup_warning = BackupWarning(self.backup_runner, self)
+        self._column.insertWidget(0, self.backup_warning)
         self.backup_runner.finished.connect(self._backup_finished)
 
-    def start_automatic_backups(self, delay_ms: int = START_DELAY_MS) -> None:
+    def start_automatic_backups(self, delay_ms: int | None = None) -> None:
         """The day's backup shortly after the start (when the folder has none of today yet).
 
         Not for the demo clinic: its copies would crowd the clinic's own out of rotation.
         """
+        from ui.backup_jobs import START_DELAY_MS
+
         if not self.demo:
-            self.backup_runner.start_automatic(delay_ms)
+            self.backup_runner.start_automatic(START_DELAY_MS if delay_ms is None else delay_ms)
 
     def back_up_at_close(self) -> None:
         """The backup as the program closes, once the window is closed; waits for it to end."""
@@ -262,6 +294,8 @@ class MainWindow(QMainWindow):
             self.backup_runner.back_up_at_close()
 
     def _backup_folder_changed(self) -> None:
+        from ui.backup_jobs import Task
+
         self.backup_runner.run(Task.DAILY if self.backup_runner.automatic else Task.CHECK)
 
     def _backup_finished(self, outcome: BackupOutcome) -> None:

@@ -12,25 +12,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from frontdesk import db, models
-from frontdesk.services import recovery
-from frontdesk.services.backup import BackupError
-from frontdesk.services.recovery import GoodBackup
+from frontdesk.paths import APP_NAME
 from frontdesk.storage_errors import StorageError
-from ui.background import in_background
-from ui.backup_jobs import BackupFolder
-from ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+if TYPE_CHECKING:
+    from frontdesk.services.recovery import GoodBackup
+
+# The database and its services load inside the functions: the window is shown before them.
 
 log = logging.getLogger(__name__)
 
 
 def default_settings_path() -> Path:
-    return Path(platformdirs.user_config_dir(db.APP_NAME, appauthor=False)) / "window.ini"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "window.ini"
 
 
 def open_settings(settings_path: Path | None = None) -> QSettings:
@@ -40,6 +40,8 @@ def open_settings(settings_path: Path | None = None) -> QSettings:
 
 def backup_folder(settings_path: Path | None = None) -> Path:
     """The backup folder chosen on this PC, else the default one."""
+    from ui.backup_jobs import BackupFolder
+
     return BackupFolder(open_settings(settings_path)).path
 
 
@@ -52,6 +54,9 @@ def open_or_recover(
     Quit or the restore failed. The database is left closed either way. Raises
     db.DatabaseUnavailable when the file cannot be opened for another reason.
     """
+    from frontdesk import db
+    from frontdesk.services import recovery
+
     try:
         db.open_database(db_path)
     except db.DatabaseUnavailable as error:
@@ -69,6 +74,9 @@ def offer_recovery(
     settings_path: Path | None = None,
 ) -> bool:
     """Say what the check found and offer the newest good backup; True once it is in place."""
+    from frontdesk.services import recovery
+    from ui.dialogs.damaged_database import DamagedDatabaseDialog
+
     log.error("the database failed its check at start")
     folder = backup_folder(settings_path)
     newest = recovery.newest_good_backup(folder)
@@ -80,6 +88,10 @@ def offer_recovery(
 
 
 def _restore(db_path: Path, newest: GoodBackup, parent: QWidget | None) -> bool:
+    from frontdesk import db
+    from frontdesk.services import recovery
+    from frontdesk.services.backup import BackupError
+
     try:
         recovery.restore_over_damaged(db_path, newest)
     except (BackupError, StorageError, db.DatabaseUnavailable, OSError) as error:
@@ -103,6 +115,9 @@ class StartupCheck(QObject):
     damaged = Signal(list)
 
     def start(self) -> None:
+        from frontdesk import db, models
+        from ui.background import in_background
+
         database = models.database_proxy.obj
         in_background(lambda: db.startup_check(database), self._checked, _not_checked)
 

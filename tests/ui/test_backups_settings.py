@@ -72,3 +72,17 @@ def test_the_demo_clinic_is_never_backed_up_or_restored(qtbot, demo_window):
     demo_window.start_automatic_backups(delay_ms=0)
     demo_window.back_up_at_close()
     assert backup.list_backups() == []
+
+
+def test_after_a_restore_the_client_list_shows_the_restored_clients(qtbot, section, window):
+    kept = add_client()
+    back_up_now(qtbot, section)
+    add_client(first_name="Yusuf", last_name="Brightwater")  # saved after the backup
+    listed = window.clients_screen.list_page
+    listed.refresh()
+    assert len(listed.model.rows) == 2
+    section.refresh()
+    section.table.selectRow(0)
+    with answering(qtbot, "Yes", title="Restore backup"):
+        press_button(qtbot, section, "Restore")
+    assert [row.id for row in listed.model.rows] == [kept.id]  # shown on going back to it

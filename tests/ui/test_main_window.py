@@ -200,3 +200,61 @@ def test_demo_clinic_settings_say_it_is_not_backed_up(demo_window):
     page = demo_window.settings_screen.backups
     assert page.demo
     assert not page.actions["Back up now"].isEnabled()
+
+
+SHOWN_FIRST = """
+import sys
+from pathlib import Path
+import frontdesk.cli
+from ui.app import create_application
+from ui.main_window import MainWindow
+from ui.startup import open_settings
+create_application()
+MainWindow(Path(sys.argv[1]), open_settings(Path(sys.argv[2]))).show()
+print(",".join(sorted(sys.modules)))
+"""
+LOADED_AFTER_SHOWING = (
+    "peewee",  # the database: opened once the window is on screen
+    "frontdesk.db",
+    "frontdesk.services.clients",
+    "frontdesk.services.backup",
+    "phonenumbers",  # with the first phone number shown
+)
+
+
+def test_the_window_is_shown_before_the_database_and_its_services_load(db_path, tmp_path):
+    started = subprocess.run(
+        [sys.executable, "-c", SHOWN_FIRST, str(db_path), str(tmp_path / "window.ini")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    loaded = set(started.stdout.strip().split(","))
+    assert loaded.isdisjoint(LOADED_AFTER_SHOWING), loaded & set(LOADED_AFTER_SHOWING)
+
+
+def test_what_is_typed_before_the_list_is_filled_is_searched_once_it_is(
+    qtbot, set_up_clinic, db_path, tmp_path
+):
+    from ui.main_window import MainWindow
+    from ui.startup import open_settings
+
+    add_client()
+    add_client(first_name="Ann", last_name="Baker")
+    db.close_database()
+    window = MainWindow(db_path, open_settings(tmp_path / "window.ini"))  # no database yet
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focused_name() == "Find client")
+    type_text(qtbot, "Quil")
+    press(qtbot, Qt.Key.Key_Return)  # before the list is there: opens the match once it is
+    assert row_names(window) == []
+    db.open_database(db_path)
+    window.finish()
+    assert find_input(window, "Client in focus").text() == "Quillfeather, Zelda"
+    press(qtbot, Qt.Key.Key_F, CTRL)  # back to the list: the search typed early is kept
+    assert find_input(window, "Find client").text() == "Quil"
+    assert row_names(window) == ["Quillfeather, Zelda"]

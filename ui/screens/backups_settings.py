@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from frontdesk import db, formatting
@@ -52,6 +52,7 @@ class BackupsSection(QWidget):
 
     backed_up = Signal(object)  # the BackupInfo of a good backup just made here
     folder_changed = Signal()
+    restored = Signal()  # the database was replaced by a backup: screens show it afresh
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,7 +210,9 @@ class BackupsSection(QWidget):
         )
         if not confirm(self, "Restore backup", question):
             return
-        self._say("", "")
+        self._say("Restoring: checking the backup and backing up the database first…", "")
+        self.done.repaint()  # said before the work starts: a large clinic takes some seconds
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             restored = backup.restore(chosen.path, folder=self.folder)
         except (backup.BackupError, StorageError, db.DatabaseUnavailable) as error:
@@ -221,6 +224,9 @@ class BackupsSection(QWidget):
                 "",
             )
             self.backed_up.emit(info_of(restored.safety_backup))
+            self.restored.emit()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.refresh()
 
     def _say(self, done: str, problem: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -22,8 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
-from frontdesk.services import clients
-from frontdesk.services.clients import ClientRow
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
 from ui.tables import (
@@ -34,6 +34,9 @@ from ui.tables import (
     state_brush,
 )
 from ui.widgets import button, icon, title
+
+if TYPE_CHECKING:
+    from frontdesk.services.clients import ClientRow
 
 SEARCH_DELAY_MS = 250
 COLUMNS = ("Name", "Date of birth", "Phone", "Payer", "Prescription", "Alerts")
@@ -154,7 +157,11 @@ class ClientTableModel(QAbstractTableModel):
 
 
 class ClientListPage(QWidget):
-    """Find a client by name, phone digits or date of birth."""
+    """Find a client by name, phone digits or date of birth.
+
+    The page can be shown before the database is open: what is typed then is kept, and
+    searched once `start()` fills the list.
+    """
 
     open_client = Signal(int)
     new_client = Signal()
@@ -168,6 +175,7 @@ class ClientListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.show_archived = QCheckBox("Show archived", self)
         self.new_button = button("New client", primary=True, parent=self)
+        self.new_button.setEnabled(False)  # until the database is open (see start)
         self.count_label = QLabel(self)
         self.problem = QLabel(self)
         self.problem.setProperty("class", "fieldError")
@@ -178,6 +186,8 @@ class ClientListPage(QWidget):
         self.show_archived_button.hide()
         self.model = ClientTableModel(self)
         self.columns_sized = False
+        self.started = False
+        self.open_when_started = False  # Enter was pressed before the list was filled
         self.table = self._make_table()
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._lay_out()
@@ -213,7 +223,20 @@ class ClientListPage(QWidget):
         bottom.addWidget(self.show_archived_button)
         layout.addLayout(bottom)
 
+    def start(self) -> None:
+        """The database is open: fill the list with what is typed (nothing is selected)."""
+        self.started = True
+        self.new_button.setEnabled(True)
+        self.refresh()
+        if self.open_when_started:
+            self.open_when_started = False
+            self._open_first_or_selected()
+
     def refresh(self) -> None:
+        if not self.started:
+            return  # start() searches what is typed by then
+        from frontdesk.services import clients
+
         self.timer.stop()
         text, with_archived = self.search.text(), self.show_archived.isChecked()
         try:
@@ -227,12 +250,12 @@ class ClientListPage(QWidget):
             self.table.resizeColumnsToContents()
             self.columns_sized = True
         hidden = 0 if rows or with_archived else clients.archived_matches(text)
-        self.count_label.setText(self._count_text(len(rows), hidden))
+        self.count_label.setText(self._count_text(len(rows), hidden, clients.SEARCH_LIMIT))
         self.show_archived_button.setVisible(hidden > 0)
         if rows:
             self.table.selectRow(0)
 
-    def _count_text(self, count: int, archived: int) -> str:
+    def _count_text(self, count: int, archived: int, limit: int) -> str:
         query = self.search.text().strip()
         if archived:
             return _archived_text(query, archived)
@@ -241,7 +264,7 @@ class ClientListPage(QWidget):
         if count == 0:
             return f"No client matches “{query}”. Check the spelling, or register a new client."
         noun = "client" if count == 1 else "clients"
-        if count < clients.SEARCH_LIMIT:
+        if count < limit:
             return f"{count} {noun}"
         if self.model.sorts_only_found:
             column = COLUMNS[self.model.sort_column]
@@ -265,6 +288,9 @@ class ClientListPage(QWidget):
             self.open_client.emit(self.model.rows[index.row()].id)
 
     def _open_first_or_selected(self) -> None:
+        if not self.started:
+            self.open_when_started = True
+            return
         if self.timer.isActive():
             self.refresh()
         selected = self.table.selectionModel().selectedRows()

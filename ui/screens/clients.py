@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from frontdesk.services import cases, clients, coverage, prescriptions
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
-from ui.form_page import RecordFormPage
 from ui.screens.client_list import ClientListPage
 
 if TYPE_CHECKING:
@@ -28,7 +26,8 @@ class ClientsScreen(QWidget):
     """Find, register, open and edit clients.
 
     The list is built at once; the other pages (and their modules) the first time they are
-    wanted, which keeps the program's start short.
+    wanted, which keeps the program's start short. The services load with the first page
+    that needs them; `start()` fills the list once the database is open.
     """
 
     client_opened = Signal(int)  # a client is now in focus
@@ -141,8 +140,14 @@ class ClientsScreen(QWidget):
         page.cancelled.connect(lambda: self.open_client(page.client_id))
         return page
 
+    def start(self) -> None:
+        """The database is open: fill the list, keeping what was typed in the search box."""
+        self.list_page.start()
+
     def confirm_leave(self) -> bool:
         """True when the screen may be left (asks first about unsaved changes)."""
+        from ui.form_page import RecordFormPage
+
         form = self.pages.currentWidget()
         return form.confirm_leave() if isinstance(form, RecordFormPage) else True
 
@@ -177,6 +182,8 @@ class ClientsScreen(QWidget):
         self.client_opened.emit(client_id)
 
     def edit_client(self, client_id: int) -> None:
+        from frontdesk.services import clients
+
         try:
             client = clients.get_client(client_id)
         except StorageError as error:
@@ -193,6 +200,8 @@ class ClientsScreen(QWidget):
         self.list_page.show_problem(refusal("Could not open the client", error))
 
     def _saved(self, client_id: int) -> None:
+        from frontdesk.services import clients
+
         self.status_message.emit(f"Saved {clients.get_client(client_id).display_name}.")
         self.open_client(client_id)
 
@@ -213,6 +222,8 @@ class ClientsScreen(QWidget):
             self.prescription_view.buttons["Edit prescription"].setFocus()
 
     def new_prescription(self, client_id: int) -> None:
+        from frontdesk.services import clients
+
         form = self.prescription_form
         self._show_prescription_page(form, lambda: form.start_new(clients.get_client(client_id)))
 
@@ -221,12 +232,16 @@ class ClientsScreen(QWidget):
         self._show_prescription_page(view, lambda: view.show_prescription(prescription_id))
 
     def edit_prescription(self, prescription_id: int) -> None:
+        from frontdesk.services import prescriptions
+
         form = self.prescription_form
         self._show_prescription_page(
             form, lambda: form.start_edit(prescriptions.get_prescription(prescription_id))
         )
 
     def renew_prescription(self, prescription_id: int) -> None:
+        from frontdesk.services import prescriptions
+
         form = self.prescription_form
         self._show_prescription_page(
             form, lambda: form.start_renewal(prescriptions.get_prescription(prescription_id))
@@ -245,18 +260,26 @@ class ClientsScreen(QWidget):
         page.begin()
 
     def new_coverage(self, client_id: int) -> None:
+        from frontdesk.services import clients
+
         form = self.coverage_form
         self._show_client_form(form, lambda: form.start_new(clients.get_client(client_id)))
 
     def edit_coverage(self, coverage_id: int) -> None:
+        from frontdesk.services import coverage
+
         form = self.coverage_form
         self._show_client_form(form, lambda: form.start_edit(coverage.get_coverage(coverage_id)))
 
     def new_case(self, client_id: int, kind: str) -> None:
+        from frontdesk.services import clients
+
         form = self._case_form(kind)
         self._show_client_form(form, lambda: form.start_new(clients.get_client(client_id)))
 
     def edit_case(self, case_id: int) -> None:
+        from frontdesk.services import cases
+
         case = cases.get_case(case_id)
         form = self._case_form(case.kind)
         self._show_client_form(form, lambda: form.start_edit(case))
