@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -50,6 +48,9 @@ def _qt_dir() -> Path:
 
 def missing_libraries(binaries: list[Path]) -> list[str]:
     """Shared libraries that `ldd` cannot find for the given binaries."""
+    import re  # only when Qt's library does not load: the usual start never gets here
+    import subprocess
+
     missing: list[str] = []
     for binary in binaries:
         if not binary.exists():

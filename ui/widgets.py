@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
-from frontdesk.catalog import CatalogItem
 from frontdesk.resources import resource_path
 from ui.flow_layout import FlowLayout
+
+if TYPE_CHECKING:  # the catalog loads with the first form that needs it
+    from frontdesk.catalog import CatalogItem
 
 SEVERITY_ROLE = {"contraindication": "contraindication", "caution": "warning"}
 

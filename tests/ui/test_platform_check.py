@@ -24,7 +24,7 @@ def test_missing_libraries_are_read_from_ldd(monkeypatch, tmp_path):
         seen.append(command)
         return subprocess.CompletedProcess(command, 0, stdout=LDD_OUTPUT, stderr="")
 
-    monkeypatch.setattr(platform_check.subprocess, "run", fake_run)
+    monkeypatch.setattr(subprocess, "run", fake_run)
     missing = platform_check.missing_libraries([plugin, tmp_path / "absent.so"])
     assert missing == ["libxcb-icccm.so.4", "libxkbcommon-x11.so.0"]
     assert seen == [["ldd", str(plugin)]]  # a binary that is not there is not asked about
