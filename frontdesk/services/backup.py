@@ -262,9 +262,8 @@ def make_backup(
         partial.unlink(missing_ok=True)
         log.warning("a backup failed its check and was deleted")
         raise BackupFailed(f"The backup failed and was deleted: {error}") from error
-    detail = " ".join(f"{table}={source_counts.get(table, 0)}" for table in REPORTED_TABLES)
     with database.atomic():
-        audit.record("backup", "database", None, actor=actor, detail=detail)
+        audit.record("backup", "database", None, actor=actor, detail=_summary(source_counts))
     return BackupResult(target, taken_at, source_counts)
 
 

@@ -404,10 +404,6 @@ def _set_aside(target: Path) -> Path | None:
     return aside
 
 
-def _detail(counts: Mapping[str, int]) -> str:
-    return " ".join(f"{name}={count}" for name, count in counts.items())
-
-
 def export_client_record(
     client_id: int, folder: Path | str, actor: str = "", *, today: date | None = None
 ) -> ExportResult:
@@ -430,10 +426,11 @@ def export_client_record(
     with _removed_on_failure(partial, parent):
         counts = _write_record(gathered, header, Folder(partial))
     target = _free_folder(parent, stem)
+    made = ExportResult(target, counts)
     _place(
-        partial, target, lambda: audit.record("export", "client", client_id, actor, _detail(counts))
+        partial, target, lambda: audit.record("export", "client", client_id, actor, made.summary())
     )
-    return ExportResult(target, counts)
+    return made
 
 
 # --- CSV lists for the accountant ---------------------------------------------------------------

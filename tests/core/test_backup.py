@@ -41,7 +41,7 @@ def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path):
     assert (event.action, event.actor, event.detail) == (
         "backup",
         "tester",
-        "client=1 visit=0 payment=0",
+        "1 client, 0 visits, 0 payments",
     )
     again = backup.make_backup(tmp_path / "backups", now=NOW)
     assert again.path.name == "frontdesk-2026-11-27-130512-2.db"

@@ -178,7 +178,8 @@ def test_one_audit_event_with_counts_and_no_reprints(client, out):
     new = list(AuditEvent.select().where(AuditEvent.id > before).order_by(AuditEvent.id))
     [event] = new
     assert (event.action, event.entity, event.entity_id) == ("export", "client", client.id)
-    assert f"visit={Visit.select().where(Visit.client == client).count()}" in event.detail
+    visits = Visit.select().where(Visit.client == client).count()
+    assert event.detail == made.summary() and f"{visits} visits" in event.detail
     assert client.last_name not in event.detail and client.first_name not in event.detail
     assert "1 receipt" in made.summary() and "1 scan" in made.summary()
 

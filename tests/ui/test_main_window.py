@@ -170,17 +170,22 @@ NOT_AT_START = (
 )
 
 
-def test_start_leaves_forms_printing_and_other_screens_for_later(set_up_clinic, db_path, tmp_path):
-    add_client()
-    db.close_database()
+def modules_loaded_by(script: str, *args: object) -> set[str]:
+    """The modules a fresh offscreen process has loaded once `script` printed them."""
     started = subprocess.run(
-        [sys.executable, "-c", START_PATH, str(db_path), str(tmp_path / "window.ini")],
+        [sys.executable, "-c", script, *map(str, args)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
-    loaded = set(started.stdout.strip().split(","))
+    return set(started.stdout.strip().split(","))
+
+
+def test_start_leaves_forms_printing_and_other_screens_for_later(set_up_clinic, db_path, tmp_path):
+    add_client()
+    db.close_database()
+    loaded = modules_loaded_by(START_PATH, db_path, tmp_path / "window.ini")
     assert "ui.screens.clients" in loaded
     assert loaded.isdisjoint(NOT_AT_START), loaded & set(NOT_AT_START)
 
@@ -193,13 +198,6 @@ def test_screens_built_on_first_show_are_wired_to_the_window(qtbot, window):
     assert window.visits_screen.isVisible()
     press(qtbot, Qt.Key.Key_1, CTRL)
     assert focused_name() == "Find client"
-
-
-def test_demo_clinic_settings_say_it_is_not_backed_up(demo_window):
-    demo_window.go_to("Settings")
-    page = demo_window.settings_screen.backups
-    assert page.demo
-    assert not page.actions["Back up now"].isEnabled()
 
 
 SHOWN_FIRST = """
@@ -223,14 +221,7 @@ LOADED_AFTER_SHOWING = (
 
 
 def test_the_window_is_shown_before_the_database_and_its_services_load(db_path, tmp_path):
-    started = subprocess.run(
-        [sys.executable, "-c", SHOWN_FIRST, str(db_path), str(tmp_path / "window.ini")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    loaded = set(started.stdout.strip().split(","))
+    loaded = modules_loaded_by(SHOWN_FIRST, db_path, tmp_path / "window.ini")
     assert loaded.isdisjoint(LOADED_AFTER_SHOWING), loaded & set(LOADED_AFTER_SHOWING)
 
 
