@@ -139,8 +139,15 @@ def latest_status_by_client(
     if not client_ids:
         return {}
     today = today or date.today()
+    columns = (  # what a status needs: the list shows one for each of up to 200 clients
+        Prescription.id,
+        Prescription.client,
+        Prescription.written_on,
+        Prescription.end_date,
+        Prescription.treatments_prescribed,
+    )
     prescriptions = list(
-        newest_first(Prescription.select().where(Prescription.client.in_(client_ids)))
+        newest_first(Prescription.select(*columns).where(Prescription.client.in_(client_ids)))
     )
     found = statuses(prescriptions, today)
     current: dict[int, PrescriptionStatus] = {}
