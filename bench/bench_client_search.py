@@ -21,8 +21,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from bench_safety import clinic_file
 from figures import Figure, median, p95, print_table, timings_ms
+from large_clinic import clinic_file
 
 from frontdesk import db
 from frontdesk.services import clients

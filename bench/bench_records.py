@@ -6,7 +6,7 @@ Budgets: opening a client with 500 visits (the summary page, the treatment histo
 account's ledger and balance) at most 50 ms; the day sheet of a busy day (60 visits) at most
 30 ms; resident memory with the large clinic open and the client list shown at most 250 MB.
 
-The large clinic comes from bench/bench_safety.py (generated once, reused while it matches).
+The large clinic comes from bench/large_clinic.py (generated once, reused while it matches).
 A copy of it gets one client topped up to 500 visits (with notes, service lines and
 payments), written in bulk the way bench/large_clinic.py writes rows. The busy day is the past
 day whose number of visits is nearest 60. Each figure is the 95th percentile of several runs
@@ -25,10 +25,10 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bench_safety import CACHE, clinic_file
 from figures import Figure, median, p95, print_table, timings_ms
 from large_clinic import (
     ALLOCATION_COLUMNS,
+    CACHE,
     CONDITIONS,
     LINE_COLUMNS,
     PAYMENT_COLUMNS,
@@ -36,6 +36,7 @@ from large_clinic import (
     ClientPlan,
     Generator,
     _split,
+    clinic_file,
 )
 
 from frontdesk import db

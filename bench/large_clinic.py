@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -867,6 +869,41 @@ def _write(generator: Generator, clients: int, visits_per_client: int) -> dict[s
     for model, writer in generator.writers.items():
         counts[model._meta.table_name] = writer.written
     return counts
+
+
+# --- the benchmarks' copy, made once and reused ---------------------------------------------
+
+CACHE = Path(tempfile.gettempdir()) / "frontdesk-bench"
+
+
+def clinic_file(clients: int, fresh: bool) -> Path:
+    """The generated clinic of `clients` clients, written now unless a matching one is there."""
+    path = CACHE / f"large-clinic-{clients}.db"
+    if not fresh and _matches(path, clients):
+        print(f"reusing {path}")
+        return path
+    for stale in CACHE.glob(f"{path.name}*"):
+        stale.unlink()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    started = perf_counter()
+    counts = generate(path, clients)
+    print(f"generated {counts['visit']:,} visits of {clients:,} clients in "
+          f"{perf_counter() - started:.1f} s: {path}")  # fmt: skip
+    return path
+
+
+def _matches(path: Path, clients: int) -> bool:
+    """The file is a generated clinic of this size at the program's schema version."""
+    if not path.exists():
+        return False
+    try:
+        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            found = connection.execute("SELECT COUNT(*) FROM client").fetchone()[0]
+            visits = connection.execute("SELECT COUNT(*) FROM visit").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    return (version, found, visits) == (db.LATEST_VERSION, clients, clients * VISITS_PER_CLIENT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

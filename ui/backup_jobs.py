@@ -176,8 +176,8 @@ class BackupRunner(QObject):
             made = backup.backup_at_close(self.folder.path)
         except (backup.BackupError, StorageError) as error:
             log.warning("the backup at close failed: %s", error)
-        except Exception:
-            log.exception("the backup at close failed")
+        except Exception as error:  # its kind only: a message or traceback may hold values
+            log.error("the backup at close failed with %s", type(error).__qualname__)
         else:
             log.info("backup at close: %s", "made" if made else "skipped, a recent one is there")
 

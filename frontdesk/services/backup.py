@@ -82,7 +82,7 @@ class BackupResult:
 
     def summary(self) -> str:
         """'12 clients, 30 visits, 25 payments' (counts only)."""
-        return _summary(self.counts)
+        return counts_summary(self.counts)
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,11 @@ class RestoreResult:
     safety_backup: BackupResult
 
     def summary(self) -> str:
-        return _summary(self.counts)
+        return counts_summary(self.counts)
 
 
-def _summary(counts: dict[str, int]) -> str:
+def counts_summary(counts: dict[str, int]) -> str:
+    """'42 clients, 226 visits, 224 payments': a copy's size in words (counts only)."""
     return ", ".join(formatting.counted(counts.get(table, 0), table) for table in REPORTED_TABLES)
 
 
@@ -136,7 +137,8 @@ def _open_database() -> db.ClinicDatabase:
     return database
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """The file's bytes on the disk, not only in the system's cache."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -144,11 +146,12 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """A rename or new file in the folder on the disk (where the system allows it)."""
     if os.name != "posix":
         return
     try:
-        _fsync(folder)
+        fsync(folder)
     except OSError:
         log.debug("the folder could not be synced")
 
@@ -255,15 +258,16 @@ def make_backup(
         copy_counts = check_backup_file(partial, expected_version=db.LATEST_VERSION, thorough=False)
         if copy_counts != source_counts:
             raise BackupError(f"{partial.name} does not hold every record of the database.")
-        _fsync(partial)
+        fsync(partial)
         os.replace(partial, target)
-        _fsync_folder(folder)
+        fsync_folder(folder)
+        _remember_good(target, _stamp(target))  # just checked
     except (BackupError, sqlite3.Error, OSError) as error:
         partial.unlink(missing_ok=True)
         log.warning("a backup failed its check and was deleted")
         raise BackupFailed(f"The backup failed and was deleted: {error}") from error
     with database.atomic():
-        audit.record("backup", "database", None, actor=actor, detail=_summary(source_counts))
+        audit.record("backup", "database", None, actor=actor, detail=counts_summary(source_counts))
     return BackupResult(target, taken_at, source_counts)
 
 
@@ -308,12 +312,35 @@ def last_good_backup(folder: Path | None = None) -> BackupInfo | None:
     return next((info for info in list_backups(folder) if _is_good(info.path)), None)
 
 
+# Backups found good while the program runs, with the size and time of the file then: the
+# last good backup is looked for at every start and hour, and a large clinic's file takes a
+# second or more to read through; an unchanged file need not be read again.
+_found_good: dict[Path, tuple[int, int]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def _is_good(path: Path) -> bool:
+    stamp = _stamp(path)
+    if stamp is not None and _found_good.get(path) == stamp:
+        return True
     try:
         check_backup_file(path, thorough=False)
     except BackupError:
         return False
+    _remember_good(path, stamp)
     return True
+
+
+def _remember_good(path: Path, stamp: tuple[int, int] | None) -> None:
+    if stamp is not None:
+        _found_good[path] = stamp
 
 
 def _month_index(day: date) -> int:
@@ -561,11 +588,11 @@ def restore(
             source.close()
         if check_backup_file(temporary) != counts:
             raise RestoreRefused(f"The copy of {backup.name} came out different.")
-        _fsync(temporary)
+        fsync(temporary)
         db.close_database()
         _drop_write_ahead_log(path)
         os.replace(temporary, path)
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         if models.database_proxy.obj is None or models.database_proxy.obj.is_closed():
@@ -573,6 +600,6 @@ def restore(
         raise
     reopened = db.open_database(path)
     with reopened.atomic():
-        audit.record("restore", "database", None, actor=actor, detail=_summary(counts))
+        audit.record("restore", "database", None, actor=actor, detail=counts_summary(counts))
     log.info("restored the database from a backup")
     return RestoreResult(backup, backup_time(backup), counts, safety)

@@ -37,7 +37,7 @@ class GoodBackup:
 
     def summary(self) -> str:
         """'12 clients, 30 visits, 25 payments' (counts only, as a backup's summary)."""
-        return backup._summary(self.counts)
+        return backup.counts_summary(self.counts)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def restore_over_damaged(
         temporary.unlink(missing_ok=True)
         raise
     os.replace(temporary, db_path)
-    backup._fsync_folder(db_path.parent)
+    backup.fsync_folder(db_path.parent)
     database = db.open_database(db_path)
     detail = f"over a damaged file: {chosen.summary()}"
     with database.atomic():
@@ -137,7 +137,7 @@ def _checked_copy(chosen: GoodBackup, temporary: Path) -> Path:
         shutil.copyfile(chosen.path, temporary)
         if backup.check_backup_file(temporary) != chosen.counts:
             raise backup.BackupError(f"The copy of {chosen.path.name} came out different.")
-        backup._fsync(temporary)
+        backup.fsync(temporary)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -379,3 +379,16 @@ def test_cli_refusals_exit_1_with_a_message(set_up_clinic, db_path, tmp_path, ca
     assert cli.main(["--db", str(missing), "backup", "--to", str(tmp_path / "b")]) == 1
     assert "no such database file" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_backup_damaged_after_it_was_found_good_is_good_no_more(set_up_clinic, tmp_path):
+    folder = tmp_path / "b"
+    older = backup.make_backup(folder, now=NOW - timedelta(days=1))
+    newer = backup.make_backup(folder, now=NOW)
+    assert backup.last_good_backup(folder).path == newer.path
+    with newer.path.open("r+b") as file:  # the same size, other bytes
+        file.seek(100)
+        file.write(b"\xff" * 64)
+    later = newer.path.stat().st_mtime + 1
+    os.utime(newer.path, (later, later))
+    assert backup.last_good_backup(folder).path == older.path
