@@ -368,6 +368,13 @@ def run_export(path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _window_only(argv: list[str]) -> bool:
+    """True for `frontdesk` and `frontdesk --db PATH`: the window, with no command to read.
+    The everyday start skips building the commands' parser (it takes longer than the rest of
+    the command line); anything else goes to that parser."""
+    return not argv or (len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"))
+
+
 def desktop_shell(command: str) -> Callable[[Path], int]:
     """The desktop window's command, found through the `frontdesk.shell` entry points.
 
@@ -416,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("peewee").setLevel(logging.INFO)  # its debug lines carry query values
+    argv = sys.argv[1:] if argv is None else argv
+    if _window_only(argv):
+        return desktop_shell("run")(Path(argv[1]) if argv else default_db_path())
     args = _parser().parse_args(argv)
     path = args.db or default_db_path()
     if args.command == "demo":

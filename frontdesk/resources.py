@@ -5,7 +5,6 @@ One function serves a source checkout, an installed wheel and a frozen bundle.
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import cache
 from pathlib import Path
@@ -35,5 +34,7 @@ def resource_path(*parts: str) -> Path:
 
 def load_json(name: str) -> Any:
     """Read one JSON resource."""
+    import json  # not needed for the window's first frame
+
     with resource_path(name).open(encoding="utf-8") as handle:
         return json.load(handle)

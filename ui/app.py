@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
+from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from frontdesk.paths import APP_NAME
@@ -202,7 +203,7 @@ def _session_over_demo(
 
     window.deleteLater()
     db.close_database()
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # built in a few seconds
+    QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)  # built in a few seconds
     try:
         demo_path = open_demo_clinic(path)
         db.close_database()

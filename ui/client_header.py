@@ -10,27 +10,35 @@ from ui.widgets import ElidedLabel, alert_chips
 
 
 class ClientHeader(QFrame):
-    """Shown wherever a client is in focus; hidden otherwise. Alerts wrap onto more lines."""
+    """Shown wherever a client is in focus; hidden otherwise. Alerts wrap onto more lines.
+
+    The program starts with no client in focus, so the strip's labels are made when the
+    first client is shown.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clientHeader")
+        self.chips: list[QLabel] = []
+        self.hide()
+
+    def _make_labels(self) -> None:
         self.name_label = ElidedLabel(parent=self)
         self.name_label.setAccessibleName("Client in focus")
         font = self.name_label.font()
         font.setBold(True)
         self.name_label.setFont(font)
         self.details = QLabel(self)
-        self.chips: list[QLabel] = []
         layout = FlowLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
         layout.addWidget(self.name_label)
         layout.addWidget(self.details)
-        self.hide()
 
     def show_client(self, client_id: int) -> None:
         from frontdesk.services import clients, coverage  # loaded after the window is shown
 
+        if self.layout() is None:
+            self._make_labels()
         client = clients.get_client(client_id)
         self.name_label.setText(client.display_name)
         payer = coverage.primary_payer_names([client.id]).get(client.id, "Self-pay")

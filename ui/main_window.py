@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.header = ClientHeader(self)
         self.clients_screen = ClientsScreen(self)
         self._built: dict[str, QWidget] = {}
-        self._actions: list[QAction] = []
+        self._actions: list[tuple[QAction, QKeySequence | None]] = []
         self.nav = NavigationRail(self)
         self.stack = QStackedWidget(self)
         self._lay_out()
@@ -96,7 +96,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(DEMO_TITLE)
         self._set_up_backups()
         self._connect()
-        for action in self._actions:
+        for action, shortcut in self._actions:
+            if shortcut is not None:
+                action.setShortcut(shortcut)
             action.setEnabled(True)
         self.clients_screen.start()
         if self.nav.currentRow() != self.stack.currentIndex():
@@ -250,12 +252,12 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About Front Desk", None, self._about)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        """A menu entry, off until `finish()` turns it on and gives it its shortcut (setting
+        one makes Qt's own enums, which the first frame need not wait for: see ui/tables.py)."""
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
         action.triggered.connect(slot)
-        action.setEnabled(self.finished)  # the rest are turned on by finish()
-        self._actions.append(action)
+        action.setEnabled(self.finished)
+        self._actions.append((action, shortcut))
         menu.addAction(action)
         return action
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -22,9 +23,7 @@ class NavigationRail(QListWidget):
         self.setFixedWidth(168)
 
     def add_entry(self, title: str, icon_name: str) -> None:
-        item = QListWidgetItem(icon(icon_name), title)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
-        self.addItem(item)
+        self.addItem(QListWidgetItem(icon(icon_name), title))  # read out by its title
 
     def titles(self) -> list[str]:
         return [self.item(row).text() for row in range(self.count())]
@@ -33,11 +32,12 @@ class NavigationRail(QListWidget):
         row = self.indexAt(event.position().toPoint()).row()
         again = row >= 0 and row == self.currentRow()
         super().mousePressEvent(event)
-        if again and event.button() == Qt.MouseButton.LeftButton:
+        if again and event.button() == QtCore.Qt.MouseButton.LeftButton:
             self.reselected.emit(row)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        keys = QtCore.Qt.Key
+        if event.key() in (keys.Key_Return, keys.Key_Enter, keys.Key_Space):
             self.reselected.emit(self.currentRow())
             return
         super().keyPressEvent(event)

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+# Qt's own enums (Qt.ItemDataRole and the rest) are made the first time `Qt` is imported,
+# which takes ~14 ms: the modules the window's first frame needs (this one among them) look
+# up `QtCore.Qt` when called, so that the frame does not wait for it.
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
@@ -56,13 +59,16 @@ class KeepColourDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
-        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        colour = index.data(QtCore.Qt.ItemDataRole.ForegroundRole)
         if colour is not None:
             option.palette.setBrush(QPalette.ColorRole.HighlightedText, colour)
 
 
-def record_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
-    """A read-only table of records, one selected row at a time, Tab leaving it."""
+def record_table(name: str, model: QAbstractItemModel | None, parent: QWidget) -> QTableView:
+    """A read-only table of records, one selected row at a time, Tab leaving it.
+
+    Without a model it is an empty box until one is set (the clients list, shown first).
+    """
     table = QTableView(parent)
     table.setAccessibleName(name)
     table.setModel(model)
@@ -80,6 +86,7 @@ def record_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTabl
 
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole, the models' default role
 
 
 @dataclass(frozen=True)
@@ -113,19 +120,20 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation, role=DISPLAY_ROLE):
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             return self.columns[section].heading
         return None
 
-    def data(self, index: ModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: ModelIndex, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        roles = QtCore.Qt.ItemDataRole
+        if role == roles.DisplayRole:
             return column.text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+        if role == roles.ForegroundRole and column.colour is not None:
             return column.colour(row)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == roles.UserRole:
             return self.id_of(row)
         return None

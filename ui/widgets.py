@@ -8,7 +8,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
@@ -58,7 +59,7 @@ class ElidedLabel(QLabel):
         """The text as painted: whole, or cut to the width with "…"."""
         metrics = self.fontMetrics()
         width = self.contentsRect().width()
-        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+        return metrics.elidedText(self.text(), QtCore.Qt.TextElideMode.ElideRight, width)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

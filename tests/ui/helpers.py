@@ -169,6 +169,8 @@ def table_rows(parent: QWidget, name: str = "Clients") -> list[dict[str, str]]:
     table = find_input(parent, name)
     assert isinstance(table, QTableView)
     model = table.model()
+    if model is None:  # the clients list before the database is open: an empty box
+        return []
     headers = [
         model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
     ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    Qt,
     QTimer,
     Signal,
 )
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from ui.errors import refusal
 from ui.tables import (
     CAUTION_COLOUR,
     CONTRAINDICATION_COLOUR,
+    DISPLAY_ROLE,
     STATE_ORDER,
     record_table,
     state_brush,
@@ -81,10 +81,11 @@ class ClientTableModel(QAbstractTableModel):
         self.rows = rows[: self.BATCH]
         self.endResetModel()
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Keep the header's column and order; the page then searches again."""
+    def sort(self, column: int, order=None) -> None:
+        """Keep the header's column and order (ascending unless said); the page then
+        searches again."""
         self.sort_column = column
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.descending = order == QtCore.Qt.SortOrder.DescendingOrder
         self.sort_changed.emit()
 
     def search_order(self) -> dict[str, object]:
@@ -115,20 +116,21 @@ class ClientTableModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation, role=DISPLAY_ROLE):
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             return COLUMNS[section]
         return None
 
-    def data(self, index: ModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: ModelIndex, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        roles = QtCore.Qt.ItemDataRole
+        if role == roles.DisplayRole:
             return self._text(row, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == roles.ForegroundRole:
             return self._colour(row, index.column())
-        if role == Qt.ItemDataRole.UserRole:
+        if role == roles.UserRole:
             return row.id
         return None
 
@@ -188,7 +190,7 @@ class ClientListPage(QWidget):
         self.columns_sized = False
         self.started = False
         self.open_when_started = False  # Enter was pressed before the list was filled
-        self.table = self._make_table()
+        self.table = record_table("Clients", None, self)  # its model is set by start()
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._lay_out()
         self.timer.timeout.connect(self.refresh)
@@ -196,16 +198,9 @@ class ClientListPage(QWidget):
         self.search.returnPressed.connect(self._open_first_or_selected)
         self.show_archived.toggled.connect(self.refresh)
         self.show_archived_button.clicked.connect(lambda: self.show_archived.setChecked(True))
-        self.model.sort_changed.connect(self.refresh)
         self.new_button.clicked.connect(self.new_client)
         self.table.activated.connect(self._open_index)
         self.table.doubleClicked.connect(self._open_index)
-
-    def _make_table(self) -> QTableView:
-        table = record_table("Clients", self.model, self)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        return table
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -226,11 +221,21 @@ class ClientListPage(QWidget):
     def start(self) -> None:
         """The database is open: fill the list with what is typed (nothing is selected)."""
         self.started = True
+        self._show_model()
         self.new_button.setEnabled(True)
         self.refresh()
         if self.open_when_started:
             self.open_when_started = False
             self._open_first_or_selected()
+
+    def _show_model(self) -> None:
+        """The table's headings and rows: set once the window is up, since a table's model
+        is asked for its headings in Qt's own enums, which the first frame need not wait for
+        (see ui/tables.py)."""
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, QtCore.Qt.SortOrder.AscendingOrder)
+        self.model.sort_changed.connect(self.refresh)
 
     def refresh(self) -> None:
         if not self.started:
@@ -299,7 +304,7 @@ class ClientListPage(QWidget):
 
     def keyPressEvent(self, event) -> None:
         """Down arrow from the search box moves into the list."""
-        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
+        if event.key() == QtCore.Qt.Key.Key_Down and self.search.hasFocus():
             self.table.setFocus()
             return
         super().keyPressEvent(event)
