@@ -137,8 +137,6 @@ def run_check(path: Path) -> int:
 
 # --- printing receipts, superbills and statements ---------------------------------------------
 
-CLI_ACTOR = "command line"
-
 
 class CannotPrint(Exception):
     """A document could not be made; the message says why."""
@@ -182,7 +180,7 @@ def _issue_to_file(draft: Draft, out: Path) -> str:
     from frontdesk import formatting
     from frontdesk.services import receipts
 
-    receipt = receipts.issue(draft, actor=CLI_ACTOR)
+    receipt = receipts.issue(draft)
     try:
         out.write_bytes(receipts.receipt_pdf(receipt.id))
     except OSError as error:
@@ -277,7 +275,7 @@ def run_backup(path: Path, folder: Path | None) -> int:
     """Back up the database file and check the copy; 1 when no good backup was made."""
 
     def back_up(backup: Any) -> str:
-        made = backup.make_backup(folder, actor=CLI_ACTOR)
+        made = backup.make_backup(folder)
         return f"{made.path}: backup checked ({made.summary()})"
 
     return _on_database(path, "Not backed up", back_up)
@@ -288,7 +286,7 @@ def run_restore(path: Path, backup_file: Path) -> int:
     from frontdesk import db
 
     def restore(backup: Any) -> str:
-        restored = backup.restore(backup_file, actor=CLI_ACTOR)
+        restored = backup.restore(backup_file)
         taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
         return (
             f"{path}: restored the backup of {taken} ({restored.summary()}); "
@@ -314,9 +312,7 @@ def _restore_over_damaged(path: Path, backup_file: Path) -> int:
     from frontdesk.storage_errors import StorageError
 
     try:
-        result = recovery.restore_over_damaged(
-            path, recovery.good_backup(backup_file), actor=CLI_ACTOR
-        )
+        result = recovery.restore_over_damaged(path, recovery.good_backup(backup_file))
     except (backup.BackupError, StorageError, db.DatabaseUnavailable, OSError) as refusal:
         print(f"Not restored: {refusal}", file=sys.stderr)
         return 1
@@ -339,13 +335,13 @@ def _export(args: argparse.Namespace) -> str:
     from frontdesk.services import records_export as exports
 
     if args.export == "client":
-        made = exports.export_client_record(args.client, args.out, actor=CLI_ACTOR)
+        made = exports.export_client_record(args.client, args.out)
         return f"{made.path}: record of client {args.client} ({made.summary()})"
     if args.export == "clients":
-        made = exports.export_clients_csv(args.out, actor=CLI_ACTOR)
+        made = exports.export_clients_csv(args.out)
         return f"{made.path}: {made.counts['row']} clients"
     start, end = exports.period({"start": args.start, "end": args.end})
-    made = exports.export_payments_csv(args.out, start, end, actor=CLI_ACTOR)
+    made = exports.export_payments_csv(args.out, start, end)
     period = f"{formatting.us_date(start)} to {formatting.us_date(end)}"
     return f"{made.path}: {made.counts['row']} ledger entries from {period}"
 
@@ -428,6 +424,16 @@ def main(argv: list[str] | None = None) -> int:
         return desktop_shell("run")(Path(argv[1]) if argv else default_db_path())
     args = _parser().parse_args(argv)
     path = args.db or default_db_path()
+    if args.command is None:
+        return desktop_shell("run")(path)  # a person signs in there
+    from frontdesk import access
+    from frontdesk.services.audit import pc_user
+
+    with access.acting_as(access.command_line(pc_user())):  # whoever holds the file
+        return _run_command(args, path)
+
+
+def _run_command(args: argparse.Namespace, path: Path) -> int:
     if args.command == "demo":
         return run_demo(path)
     if args.command == "check":
@@ -444,10 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_backup(path, args.to)
     if args.command == "restore":
         return run_restore(path, args.backup_file)
-    if args.command == "where":
-        print(path)
-        return 0
-    return desktop_shell("run")(path)
+    print(path)  # where
+    return 0
 
 
 if __name__ == "__main__":

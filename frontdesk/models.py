@@ -125,6 +125,7 @@ class ClinicProfile(BaseModel, AddressMixin):
     receipt_footer = TextField(default="")
     next_receipt_number = IntegerField(default=1)
     logo = TextField(null=True)  # the clinic's logo: PNG bytes as base64, or none
+    lock_after_minutes = IntegerField(default=10, constraints=[SQL("DEFAULT 10")])  # idle lock
 
 
 class Therapist(BaseModel):
@@ -143,11 +144,16 @@ class Therapist(BaseModel):
 
 
 class User(BaseModel):
-    username = CharField(unique=True)
-    password_hash = CharField()
-    role = CharField(default="reception")  # owner / reception / therapist
+    """A person's login: one role; a therapist's login is tied to their therapist record."""
+
+    username = CharField(unique=True)  # kept folded to lower case
+    full_name = CharField(default="", constraints=[SQL("DEFAULT ''")])
+    password_hash = CharField()  # argon2id
+    role = CharField(default="front_desk")  # front_desk / therapist / owner
     therapist = ForeignKeyField(Therapist, null=True, backref="users", on_delete="SET NULL")
     active = BooleanField(default=True)
+    failed_sign_ins = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # wrong, in a row
+    locked_until = DateTimeField(null=True)  # after too many, no sign-in before this
 
 
 # --- clients ------------------------------------------------------------------

@@ -55,3 +55,10 @@ class RecordMissing(StorageError):
     """The record was deleted (for example on another computer) after it was opened."""
 
     remedy = "Go back to the list and open it again, or re-enter it."
+
+
+class NotAllowed(StorageError):
+    """The person signed in may not do this (their role), or nobody is; nothing was read or
+    changed. Shown like the refusals above, beside the action."""
+
+    remedy = "Ask the clinic's owner, or sign in as someone who may."

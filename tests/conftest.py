@@ -17,7 +17,7 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from frontdesk import db
+from frontdesk import access, db
 from frontdesk.services import clinic
 from tests.faults import FaultyCursor
 
@@ -48,6 +48,16 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         folder.mkdir(parents=True)
         monkeypatch.setenv(variable, str(folder))
     monkeypatch.delenv("FRONTDESK_DB", raising=False)
+
+
+TEST_OWNER = access.Actor(None, "test owner", access.OWNER)
+
+
+@pytest.fixture(autouse=True)
+def signed_in_owner():
+    """Tests act as the clinic's owner unless they sign in someone else (`access.acting_as`)."""
+    with access.acting_as(TEST_OWNER) as owner:
+        yield owner
 
 
 @pytest.fixture

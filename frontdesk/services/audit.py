@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from hashlib import sha256
 from typing import Any
 
-from frontdesk import db, validation
+from frontdesk import access, db, validation
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import AuditEvent, database_proxy
 
@@ -40,7 +40,14 @@ MISSING_AFTER = "missing_after"  # the newest rows, after this one, were removed
 
 
 def current_actor() -> str:
-    """Who is at the keyboard: the PC's user name (user logins will say it instead)."""
+    """Who is acting: the login signed in; before anyone is (a clinic's first set-up), the
+    PC's user name."""
+    actor = access.signed_in()
+    return actor.username if actor is not None else pc_user()
+
+
+def pc_user() -> str:
+    """The PC's user name (the command line is audited under it)."""
     try:
         name = getpass.getuser()
     except (OSError, KeyError, ImportError):

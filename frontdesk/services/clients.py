@@ -10,7 +10,7 @@ from typing import Any
 
 from peewee import SQL, fn
 
-from frontdesk import catalog, formatting, validation
+from frontdesk import catalog, db, formatting, validation
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import (
     Client,
@@ -323,7 +323,7 @@ def _first_by_name(
 
 def _clients_by_id(ids: list[int]) -> list[Client]:
     """The clients with these ids, in this order (the row columns only)."""
-    found = {c.id: c for c in Client.select(*ROW_FIELDS).where(Client.id.in_(ids))}
+    found = {c.id: c for c in Client.select(*ROW_FIELDS).where(db.among(Client.id, ids))}
     return [found[client_id] for client_id in ids if client_id in found]
 
 

@@ -59,6 +59,33 @@ def clinic_profile() -> ClinicProfile | None:
     return ClinicProfile.select().order_by(ClinicProfile.id).first()
 
 
+DEFAULT_LOCK_MINUTES = 10
+LOCK_MINUTES = "Lock after (minutes idle)"
+
+
+def lock_minutes() -> int:
+    """After how many idle minutes the window locks (the clinic's choice; 10 until set)."""
+    profile = clinic_profile()
+    return profile.lock_after_minutes if profile is not None else DEFAULT_LOCK_MINUTES
+
+
+def set_lock_minutes(text: str) -> int:
+    """The owner's choice of idle minutes before the window locks: 1 to 240."""
+    minutes = validation.integer(text, LOCK_MINUTES, minimum=1, maximum=240)
+    assert minutes is not None
+    with database_proxy.atomic():
+        profile = clinic_profile()
+        if profile is None:
+            raise RecordMissing("the clinic's profile is not set up yet")
+        if profile.lock_after_minutes != minutes:
+            profile.lock_after_minutes = minutes
+            profile.save()
+            audit.record(
+                "update", "clinic_profile", profile.id, detail="fields: lock_after_minutes"
+            )
+    return minutes
+
+
 def needs_setup() -> bool:
     """True until the clinic profile and at least one therapist exist."""
     return clinic_profile() is None or not Therapist.select().exists()

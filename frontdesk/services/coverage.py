@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee import fn
 
-from frontdesk import formatting, validation
+from frontdesk import db, formatting, validation
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import Coverage, Payer, Visit
 from frontdesk.services import client_records as parts
@@ -352,7 +352,7 @@ def primary_payer_names(client_ids: Iterable[int], today: date | None = None) ->
         query = (
             Coverage.select(Coverage.client, Coverage.priority, Payer.name, Payer.aliases)
             .join(Payer)
-            .where(Coverage.client.in_(wanted[start : start + QUERY_CHUNK]) & _current(today))
+            .where(db.among(Coverage.client, wanted[start : start + QUERY_CHUNK]) & _current(today))
             .order_by(Coverage.client, Coverage.priority, Coverage.id)
         )
         for coverage in query:

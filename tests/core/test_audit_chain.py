@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from frontdesk import cli, db
+from frontdesk import access, cli, db
 from frontdesk.models import AuditEvent, database_proxy
 from frontdesk.services import audit
 
@@ -64,16 +64,19 @@ def test_the_encoding_cannot_be_shifted_between_fields(database):
     assert len({one, other, blank}) == 3
 
 
-def test_the_actor_is_the_pc_user_until_logins_exist(database, monkeypatch):
+def test_the_actor_is_the_login_signed_in_else_the_pc_user(database, monkeypatch):
     monkeypatch.setattr(getpass, "getuser", lambda: "frontdesk1")
     audit.record("print", "receipt", 4)
-    assert AuditEvent.get().actor == "frontdesk1"
+    assert AuditEvent.get().actor == "test owner"  # the login signed in
+    with access.acting_as(None):  # a clinic's first set-up, before any login exists
+        audit.record("print", "receipt", 5)
+    assert AuditEvent.get(AuditEvent.entity_id == 5).actor == "frontdesk1"
 
     def no_user() -> str:
         raise OSError("no user name")
 
     monkeypatch.setattr(getpass, "getuser", no_user)
-    assert audit.current_actor() == "unknown"
+    assert audit.pc_user() == "unknown"
 
 
 def test_an_event_rolled_back_leaves_the_chain_whole(database):

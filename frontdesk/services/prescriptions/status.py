@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import Expression, ModelSelect, fn
 
+from frontdesk import db
 from frontdesk.models import Prescription, Visit
 
 ENDING_SOON_DAYS = 30  # "ending soon" when it ends within this many days...
@@ -92,7 +93,7 @@ def visits_used(
     prescription_ids: Iterable[int], through: date | None = None, exclude_visit: int | None = None
 ) -> dict[int, int]:
     """Visits used on each prescription: all booked ones, or those dated `through` a day."""
-    condition = Visit.prescription.in_(list(prescription_ids)) & counted_visits()
+    condition = db.among(Visit.prescription, prescription_ids) & counted_visits()
     if through is not None:
         condition &= Visit.starts_at < datetime.combine(through + timedelta(days=1), time.min)
     if exclude_visit is not None:
@@ -147,7 +148,7 @@ def latest_status_by_client(
         Prescription.treatments_prescribed,
     )
     prescriptions = list(
-        newest_first(Prescription.select(*columns).where(Prescription.client.in_(client_ids)))
+        newest_first(Prescription.select(*columns).where(db.among(Prescription.client, client_ids)))
     )
     found = statuses(prescriptions, today)
     current: dict[int, PrescriptionStatus] = {}
