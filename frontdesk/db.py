@@ -247,6 +247,14 @@ def _open(path: Path, migrate: bool) -> ClinicDatabase:
     return database
 
 
+def open_if_closed(path: Path | str) -> ClinicDatabase:
+    """The database at `path`: the one open already, else opened (as `open_database`)."""
+    current = models.database_proxy.obj
+    if current is not None and not current.is_closed() and Path(current.database) == Path(path):
+        return current
+    return open_database(path)
+
+
 def close_database() -> None:
     """Close the open database, if any."""
     database = models.database_proxy.obj

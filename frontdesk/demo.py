@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from frontdesk import catalog, db
+from frontdesk import access, catalog, db
 from frontdesk.demo_mark import DEMO_MARK, DatabaseNotEmpty, is_demo_clinic
 from frontdesk.formatting import us_date
 from frontdesk.models import (
@@ -1219,14 +1219,33 @@ def treatment_line(techniques: list[str], areas: list[str], minutes: int) -> str
     return f"Treatment: {done} to the {where} ({minutes} min)."
 
 
+DEMO_PASSWORD = "try the demo"  # made-up logins of a made-up clinic: listed in the README
+DEMO_LOGINS = (("owner", "Owner"), ("desk", "Front desk"), ("therapist", "Therapist"))
+DEMO_NAMES = {"owner": "Olivia Owner", "desk": "Dana Desk", "therapist": "Theo Therapist"}
+
+
 def build_demo_clinic(today: date | None = None, seed: int = 7) -> int:
-    """Fill an empty database with the demo clinic; returns the number of clients."""
-    with database_proxy.atomic():
+    """Fill an empty database with the demo clinic and its logins (one per role); returns
+    the number of clients."""
+    builder = access.Actor(None, DEMO_ACTOR, access.OWNER)
+    with access.acting_as(builder), database_proxy.atomic():
         if Client.select().exists() or ClinicProfile.select().exists():
             raise DatabaseNotEmpty("This database already holds a clinic; the demo was not added.")
         count = DemoBuilder(today or date.today(), seed).build()
+        _add_demo_logins()
         audit.record("create", DEMO_MARK, None, DEMO_ACTOR, detail=f"{count} clients")
     return count
+
+
+def _add_demo_logins() -> None:
+    """One login per role; the therapist's is the first therapist's."""
+    from frontdesk.services import users
+
+    therapist = Therapist.select().order_by(Therapist.id).first()
+    for name, role in DEMO_LOGINS:
+        form = {"username": name, "full_name": DEMO_NAMES[name], "role": role}
+        tied = therapist.id if role == "Therapist" else None
+        users.add_user(form, DEMO_PASSWORD, tied)
 
 
 def demo_path_for(db_path: Path) -> Path:

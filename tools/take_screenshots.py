@@ -25,8 +25,8 @@ from PySide6.QtCore import QPoint, QThreadPool, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from frontdesk import catalog, db
-from frontdesk.demo import build_demo_clinic
+from frontdesk import access, catalog, db
+from frontdesk.demo import DEMO_PASSWORD, build_demo_clinic
 from frontdesk.documents.treatment_history import treatment_history_pdf
 from frontdesk.models import (
     Client,
@@ -38,13 +38,13 @@ from frontdesk.models import (
     Visit,
     VisitAddendum,
 )
-from frontdesk.services import backup, clients, ledger, receipts, recovery
+from frontdesk.services import backup, clients, ledger, receipts, recovery, users
 from frontdesk.services.clinic import clinic_profile, set_clinic_logo
 from frontdesk.services.history import treatment_history
 from frontdesk.services.prescriptions.request import request_form
 from frontdesk.storage_errors import DiskFull
 from ui import main_window
-from ui.app import build_main_window
+from ui.app import build_main_window, demo_logins_hint
 from ui.dialogs.book_visit import BookVisitDialog
 from ui.dialogs.client_account import ClientAccountDialog
 from ui.dialogs.damaged_database import DamagedDatabaseDialog
@@ -55,6 +55,7 @@ from ui.dialogs.setup import SetupDialog
 from ui.form_page import RecordFormPage
 from ui.main_window import MainWindow
 from ui.pdf_view import render_pages
+from ui.sign_in import SignInDialog
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PC_USER = "reception"  # the PC's user name the audit trail shows (made up, as the clients are)
@@ -105,6 +106,7 @@ def demo_window(folder: Path) -> Iterator[MainWindow]:
     # The pictures show the clinic as it looks with its own records: no DEMO title, and
     # the Backups page working.
     main_window.is_demo_clinic = lambda: False
+    access.sign_in_as(users.sign_in("owner", DEMO_PASSWORD))
     window = build_main_window(path, folder / "window.ini")
     window.resize(1280, 800)
     window.show()
@@ -118,6 +120,7 @@ def demo_window(folder: Path) -> Iterator[MainWindow]:
 
 
 def first_run(folder: Path) -> None:
+    access.sign_in_as(access.Actor(None, "owner", access.OWNER))
     window = build_main_window(folder / "new.db", folder / "window.ini")
     window.resize(1280, 800)
     window.show()
@@ -413,6 +416,23 @@ def backup_warning(window: MainWindow) -> None:
     window.backup_warning.hide()  # the other pictures show the window without it
 
 
+def sign_in_and_lock(window: MainWindow) -> None:
+    """The sign-in at start, the window locked while its person is away, the Users page."""
+    dialog = SignInDialog(clinic_profile().name, demo_logins_hint(), window)
+    dialog.show()
+    save(dialog, "sign-in.png")
+    dialog.done(0)
+    window.find_client()
+    window.session.lock()
+    save(window, "lock-screen.png")
+    window.session.cover.panel.password.setText(DEMO_PASSWORD)
+    window.session.cover.panel.try_sign_in()
+    window.go_to("Settings")
+    screen = window.settings_screen
+    screen.sections.setCurrentWidget(screen.users)
+    save(window, "settings-users.png")
+
+
 def settings_screens(window: MainWindow) -> None:
     """Settings: the clinic's profile with its logo, the therapists, the fee schedule, the
     backups (two kept), an export, the audit trail; the damaged-database dialog."""
@@ -487,6 +507,7 @@ def main() -> None:
                 visits_screens,
                 receipts_screens,
                 settings_screens,
+                sign_in_and_lock,
             ):
                 take(window)
     return None

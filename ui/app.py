@@ -27,6 +27,7 @@ from ui.platform_check import platform_problem
 from ui.startup import offer_recovery, open_or_recover, open_settings
 
 log = logging.getLogger(__name__)
+SIGNED_IN = "signed in"
 _shown_early: dict[Path, MainWindow] = {}  # the window run() shows before opening the database
 
 
@@ -48,7 +49,7 @@ def build_main_window(db_path: Path | str, settings_path: Path | None = None) ->
     from frontdesk import db
 
     create_application()
-    db.open_database(db_path)
+    db.open_if_closed(db_path)
     window = _shown_early.pop(Path(db_path), None)
     if window is None:
         window = MainWindow(Path(db_path), open_settings(settings_path))
@@ -126,22 +127,21 @@ def _finish(app: QApplication, path: Path, shell: MainWindow, start: _Start) -> 
     first run, the set-up. The window closes when the program cannot go on."""
     from frontdesk import db
     from frontdesk.demo_mark import DatabaseNotEmpty
-    from frontdesk.services import clinic
 
     if not shell.isVisible():
         return  # closed before it was finished
     try:
         if not open_or_recover(path, shell):
             return _give_up(app, shell, 1)
+        db.open_if_closed(path)
+        answer = _who_works(shell)
+        if answer != SIGNED_IN:
+            start.demo = answer == "demo"
+            return _give_up(app, shell, 0)
         with _shown_at_start(shell):
             window = build_main_window(path)
     except (db.DatabaseUnavailable, DatabaseNotEmpty) as error:
         return _give_up(app, shell, _cannot_open(error, shell))
-    if clinic.needs_setup():
-        answer = _ask_setup(window)
-        if answer != "set up":
-            start.demo = answer == "demo"
-            return _give_up(app, shell, 0)
     start.window = window
     _start_background_work(app, start)
     return None
@@ -182,14 +182,53 @@ def _after(path: Path, start: _Start, code: int) -> int | None:
     return code
 
 
-def _ask_setup(window: MainWindow) -> str:
-    """First run: "set up", "demo" or "cancel" (the dialog loads only when it is needed)."""
+def _who_works(shell: MainWindow) -> str:
+    """Before the window shows any record, someone signs in: SIGNED_IN, "demo" (the first
+    run's set-up chose the demo clinic) or "quit". The first run sets the clinic up with
+    the owner's login; a clinic from before logins makes the owner's, once."""
+    from frontdesk import access
+    from frontdesk.services import clinic, users
+    from ui.sign_in import OwnerLoginDialog, SignInDialog
+
+    if clinic.needs_setup():
+        return _ask_setup(shell)
+    if access.signed_in() is not None:
+        return SIGNED_IN  # still signed in from before the database was restored
+    if users.has_logins():
+        dialog = SignInDialog(_clinic_name(), demo_logins_hint(), shell)
+    else:
+        dialog = OwnerLoginDialog(shell)
+    return SIGNED_IN if dialog.exec() == QDialog.DialogCode.Accepted else "quit"
+
+
+def _clinic_name() -> str:
+    from frontdesk.services import clinic
+
+    profile = clinic.clinic_profile()
+    return profile.name if profile is not None else ""
+
+
+def demo_logins_hint() -> str:
+    """For the demo clinic, its made-up logins (they are in the README too)."""
+    from frontdesk.demo_mark import is_demo_clinic
+
+    if not is_demo_clinic():
+        return ""
+    from frontdesk.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    names = ", ".join(f"{name} ({role})" for name, role in DEMO_LOGINS)
+    return f"Demo clinic logins: {names}; password for each: {DEMO_PASSWORD}"
+
+
+def _ask_setup(parent: MainWindow) -> str:
+    """First run: SIGNED_IN (set up, the owner signed in), "demo" or "quit" (the dialog
+    loads only when it is needed)."""
     from ui.dialogs.setup import SetupDialog
 
-    answer = SetupDialog(window).exec()
+    answer = SetupDialog(parent).exec()
     if answer == SetupDialog.TRY_DEMO:
         return "demo"
-    return "set up" if answer == QDialog.DialogCode.Accepted else "cancel"
+    return SIGNED_IN if answer == QDialog.DialogCode.Accepted else "quit"
 
 
 def _session_over_demo(

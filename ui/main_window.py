@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.clients_screen.start()
         if self.nav.currentRow() != self.stack.currentIndex():
             self._switch_screen(self.nav.currentRow())
+        from ui.session import SessionControls
+
+        self.session = SessionControls(self, self.file_menu)
 
     def _lay_out(self) -> None:
         work_area = QWidget(self)
@@ -141,13 +144,31 @@ class MainWindow(QMainWindow):
         return screen
 
     def _put_in_place(self, row: int, screen: QWidget) -> None:
-        stand_in = self.stack.widget(row)
+        """`screen` in the stack at `row`, in place of what was there."""
+        before = self.stack.widget(row)
         shown = self.stack.currentIndex() == row
-        self.stack.removeWidget(stand_in)
-        stand_in.deleteLater()
+        self.stack.removeWidget(before)
+        before.deleteLater()
         self.stack.insertWidget(row, screen)
         if shown:
             self.stack.setCurrentIndex(row)
+
+    def start_afresh(self) -> None:
+        """For the next person: the client list, no client in focus, and every other screen
+        made again, for that person's role, when next wanted."""
+        self.header.clear()
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(0)
+        for title in [title for title in self._built if title != "Clients"]:
+            del self._built[title]
+            self._put_in_place(self.screen_titles().index(title), QWidget(self.stack))
+        self.clients_screen.start_afresh()
+
+    def may_leave_all(self) -> bool:
+        """Whether the screen shown may be left (asks first about unsaved changes)."""
+        return self._may_leave(self.stack.currentWidget())
 
     @property
     def prescriptions_screen(self) -> PrescriptionsScreen:
@@ -234,7 +255,7 @@ class MainWindow(QMainWindow):
             restart()
 
     def _make_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New client", QKeySequence.StandardKey.New, self.new_client)
         file_menu.addSeparator()
         quit_keys = QKeySequence("Ctrl+Q")  # StandardKey.Quit has no keys on Windows
@@ -365,7 +386,8 @@ class MainWindow(QMainWindow):
             self.resize(DEFAULT_SIZE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._may_leave(self.stack.currentWidget()):
+        covered = self.finished and self.session.covered  # no questions over the cover
+        if not covered and not self._may_leave(self.stack.currentWidget()):
             event.ignore()
             return
         self.settings.setValue("main_window/geometry", self.saveGeometry())

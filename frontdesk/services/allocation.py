@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from frontdesk.access import Can, needs
 from frontdesk.models import Visit
 from frontdesk.services import ledger
 
@@ -16,6 +17,7 @@ class OwingVisit:
     owed_cents: int
 
 
+@needs(Can.TAKE_PAYMENTS)
 def owing_visits(client_id: int) -> list[OwingVisit]:
     """The client's visits with something still to pay, oldest first."""
     found = list(

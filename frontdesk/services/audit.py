@@ -16,6 +16,7 @@ from hashlib import sha256
 from typing import Any
 
 from frontdesk import access, db, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import AuditEvent, database_proxy
 
@@ -224,6 +225,7 @@ def filters(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+@needs(Can.READ_AUDIT)
 def list_events(
     start: date | None = None,
     end: date | None = None,
@@ -245,6 +247,7 @@ def list_events(
     return list(query.order_by(AuditEvent.id.desc()).limit(limit))
 
 
+@needs(Can.READ_AUDIT)
 def entity_kinds() -> list[str]:
     """The kinds of record the trail names, in alphabetical order."""
     query = AuditEvent.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)

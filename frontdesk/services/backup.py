@@ -28,6 +28,7 @@ import platformdirs
 from peewee import DatabaseError
 
 from frontdesk import db, formatting, models
+from frontdesk.access import Can, needs
 from frontdesk.services import audit
 
 log = logging.getLogger(__name__)
@@ -551,6 +552,7 @@ def _drop_write_ahead_log(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@needs(Can.MANAGE_BACKUPS)
 def restore(
     backup: Path,
     *,

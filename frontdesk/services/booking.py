@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import formatting
+from frontdesk.access import Can, needs
 from frontdesk.services import cases, coverage, prescriptions, visits
 from frontdesk.services.prescriptions.tracking import (
     VisitWarning,
@@ -40,6 +41,7 @@ class BookingChoices:
     body_areas: tuple[str, ...]  # the default prescription's body areas
 
 
+@needs(Can.BOOK_VISITS)
 def booking_choices(client_id: int, day: date) -> BookingChoices:
     """What the booking window offers for `client_id` on `day`, with what it picks first."""
     default_rx = prescription_for_visit(client_id, day)
@@ -84,6 +86,7 @@ def _coverages(client_id: int, day: date) -> list[Choice]:
     ]
 
 
+@needs(Can.BOOK_VISITS)
 def booking_warnings(
     client_id: int, day: date, prescription_id: int | None, body_areas: Iterable[str] = ()
 ) -> list[VisitWarning]:
@@ -93,6 +96,7 @@ def booking_warnings(
     return list(check_visit(client_id, day, body_areas, prescription_id=prescription_id).warnings)
 
 
+@needs(Can.BOOK_VISITS)
 def check_in_warnings(visit_id: int) -> list[VisitWarning]:
     """What the prescription check warns of as the client arrives (none for wellness care)."""
     visit = visits.get_visit(visit_id)

@@ -10,6 +10,7 @@ from typing import Any
 from peewee import JOIN
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import OPEN_CASE_STATUSES, InjuryCase, Payer, Prescription, database_proxy
 from frontdesk.services import client_records as parts
@@ -126,6 +127,7 @@ def validate_case(
     return clean_all(rules, raw, orders, known={"date_of_birth": date_of_birth})
 
 
+@needs(Can.EDIT_CLIENTS)
 def save_case(
     raw: Mapping[str, Any],
     client_id: int,
@@ -158,6 +160,7 @@ def save_case(
     )
 
 
+@needs(Can.READ_CLIENTS)
 def get_case(case_id: int) -> InjuryCase:
     """The case, or RecordMissing when it was deleted."""
     return records.get_record(InjuryCase, case_id, "case")
@@ -168,6 +171,7 @@ def case_form_values(case: InjuryCase) -> dict[str, str]:
     return parts.form_texts(case_rules(case.kind, keep_carrier_id=case.carrier_id), case)
 
 
+@needs(Can.EDIT_CLIENTS)
 def link_prescription(prescription_id: int, case_id: int | None, actor: str = "") -> Prescription:
     """Tie a prescription to the client's case it treats (or untie it, with None)."""
     with database_proxy.atomic():
@@ -204,6 +208,7 @@ class CaseRow:
     open: bool
 
 
+@needs(Can.READ_CLIENTS)
 def client_cases(client_id: int, open_only: bool = False) -> list[CaseRow]:
     """The client's cases: open ones first, the most recent injury first."""
     query = (

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, refused, using
 from frontdesk.models import BaseModel, Client
 from frontdesk.services import records
@@ -88,10 +89,12 @@ def form_texts(rules: Iterable[FieldRule], record: BaseModel) -> dict[str, str]:
     return {rule.name: rule.as_text(getattr(record, rule.name)) for rule in rules}
 
 
+@needs(Can.READ_CLIENTS)
 def get_client(client_id: int) -> Client:
     return records.get_record(Client, client_id, "client")
 
 
+@needs(Can.EDIT_CLIENTS)
 def save_for_client(
     model: type[Record],
     client_id: int,

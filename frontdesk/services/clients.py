@@ -11,6 +11,7 @@ from typing import Any
 from peewee import SQL, fn
 
 from frontdesk import catalog, db, formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import (
     Client,
@@ -133,6 +134,7 @@ def validate_client(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+@needs(Can.READ_CLIENTS)
 def find_duplicates(
     first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
 ) -> list[Client]:
@@ -152,6 +154,7 @@ class PossibleDuplicate(Exception):
         self.existing = existing
 
 
+@needs(Can.EDIT_CLIENTS)
 def save_client(
     raw: Mapping[str, Any],
     client_id: int | None = None,
@@ -185,16 +188,19 @@ def changed_field_labels(opened: Mapping[str, Any], current: Client) -> list[str
     return [labels[name] for name in records.changed_fields(opened, current, names)]
 
 
+@needs(Can.READ_CLIENTS)
 def get_client(client_id: int) -> Client:
     return records.get_record(Client, client_id, "client")
 
 
+@needs(Can.READ_CLIENTS)
 def has_history(client: Client) -> bool:
     """True when the client has visits, prescriptions, payments or receipts."""
     related = (Visit, Prescription, Payment, Receipt)
     return any(model.select().where(model.client == client).exists() for model in related)
 
 
+@needs(Can.EDIT_CLIENTS)
 def archive_client(client_id: int, archived: bool = True, actor: str = "") -> Client:
     with database_proxy.atomic():
         client = get_client(client_id)
@@ -208,6 +214,7 @@ class ClientHasHistory(Exception):
     """A client with history is archived, never deleted."""
 
 
+@needs(Can.EDIT_CLIENTS)
 def delete_client(client_id: int, actor: str = "") -> None:
     with database_proxy.atomic():
         client = get_client(client_id)
@@ -346,6 +353,7 @@ def _listed(
     return list(query.order_by(*(k.desc() if descending else k for k in order)).limit(limit))
 
 
+@needs(Can.READ_CLIENTS)
 def search_clients(
     text: str = "",
     include_archived: bool = False,
@@ -367,6 +375,7 @@ def search_clients(
     return [_row(client, statuses.get(client.id), payer_names) for client in clients]
 
 
+@needs(Can.READ_CLIENTS)
 def archived_matches(text: str) -> int:
     """How many archived clients `text` finds (the list hides them unless asked)."""
     words = _query_words(text)

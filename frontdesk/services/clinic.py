@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs, require
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import ClinicProfile, Therapist, database_proxy
 from frontdesk.services import audit, records
@@ -69,6 +70,7 @@ def lock_minutes() -> int:
     return profile.lock_after_minutes if profile is not None else DEFAULT_LOCK_MINUTES
 
 
+@needs(Can.EDIT_CLINIC)
 def set_lock_minutes(text: str) -> int:
     """The owner's choice of idle minutes before the window locks: 1 to 240."""
     minutes = validation.integer(text, LOCK_MINUTES, minimum=1, maximum=240)
@@ -91,7 +93,12 @@ def needs_setup() -> bool:
     return clinic_profile() is None or not Therapist.select().exists()
 
 
+@needs(Can.EDIT_CLINIC)
 def save_clinic_profile(raw: Mapping[str, Any], actor: str = "") -> ClinicProfile:
+    return _save_profile(raw, actor)
+
+
+def _save_profile(raw: Mapping[str, Any], actor: str) -> ClinicProfile:
     values = clean_all(CLINIC_RULES, raw)
     with database_proxy.atomic():
         profile = clinic_profile() or ClinicProfile(name=values["name"])
@@ -102,6 +109,7 @@ def save_clinic_profile(raw: Mapping[str, Any], actor: str = "") -> ClinicProfil
     return profile
 
 
+@needs(Can.EDIT_CLINIC)
 def update_clinic_profile(raw: Mapping[str, Any], version: int, actor: str = "") -> ClinicProfile:
     """Change the clinic's profile as opened at `version` (RecordChanged when it moved on)."""
     values = clean_all(PROFILE_RULES, raw)
@@ -150,6 +158,7 @@ def logo_png(data: bytes) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
+@needs(Can.EDIT_CLINIC)
 def set_clinic_logo(data: bytes | None, version: int, actor: str = "") -> ClinicProfile:
     """Put the logo on the receipts (a PNG or JPEG picture), or take it off (None)."""
     logo = None if data is None else logo_png(data)
@@ -162,6 +171,7 @@ def set_clinic_logo(data: bytes | None, version: int, actor: str = "") -> Clinic
         )
 
 
+@needs(Can.EDIT_CLINIC)
 def save_therapist(
     raw: Mapping[str, Any], therapist_id: int, version: int, actor: str = ""
 ) -> Therapist:
@@ -173,7 +183,12 @@ def save_therapist(
         )
 
 
+@needs(Can.EDIT_CLINIC)
 def add_therapist(raw: Mapping[str, Any], actor: str = "") -> Therapist:
+    return _add_therapist(raw, actor)
+
+
+def _add_therapist(raw: Mapping[str, Any], actor: str) -> Therapist:
     values = clean_all(THERAPIST_RULES, raw)
     with database_proxy.atomic():
         therapist = Therapist.create(**values)
@@ -184,15 +199,22 @@ def add_therapist(raw: Mapping[str, Any], actor: str = "") -> Therapist:
 def setup_clinic(
     clinic_raw: Mapping[str, Any], therapist_raw: Mapping[str, Any], actor: str = ""
 ) -> tuple[ClinicProfile, Therapist]:
-    """First run: the clinic and its first therapist, saved together or not at all."""
+    """First run: the clinic and its first therapist, saved together or not at all.
+
+    Open to anyone while the clinic is not set up (no login exists yet); afterwards it
+    changes the clinic's settings, which only a role that may do so can.
+    """
+    if not needs_setup():
+        require(Can.EDIT_CLINIC)
     errors = validation.ErrorCollector()
     errors.check(clean_all, CLINIC_RULES, clinic_raw)
     errors.check(clean_all, THERAPIST_RULES, therapist_raw)
     errors.raise_if_any()
     with database_proxy.atomic():
-        return save_clinic_profile(clinic_raw, actor), add_therapist(therapist_raw, actor)
+        return _save_profile(clinic_raw, actor), _add_therapist(therapist_raw, actor)
 
 
+@needs(Can.EDIT_CLINIC)
 def set_therapist_active(
     therapist_id: int, version: int, active: bool, actor: str = ""
 ) -> Therapist:

@@ -10,6 +10,7 @@ from typing import Any
 from peewee import fn
 
 from frontdesk import db, formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.models import Coverage, Payer, Visit
 from frontdesk.services import client_records as parts
@@ -140,6 +141,7 @@ def _quietly(name: str, raw: Mapping[str, Any]) -> Any:
         return None
 
 
+@needs(Can.EDIT_CLIENTS)
 def coverage_warnings(
     raw: Mapping[str, Any],
     *,
@@ -225,6 +227,7 @@ def _other_primary_warning(client_id: int, coverage_id: int | None, today: date)
 # --- saving and opening --------------------------------------------------------------------
 
 
+@needs(Can.EDIT_CLIENTS)
 def save_coverage(
     raw: Mapping[str, Any],
     client_id: int,
@@ -248,6 +251,7 @@ def save_coverage(
     )
 
 
+@needs(Can.READ_CLIENTS)
 def get_coverage(coverage_id: int) -> Coverage:
     """The coverage, or RecordMissing when it was deleted."""
     return records.get_record(Coverage, coverage_id, "coverage")
@@ -285,6 +289,7 @@ class CoverageRow:
     copay_cents: int | None
 
 
+@needs(Can.READ_CLIENTS)
 def visits_used_in_year(coverage_ids: Iterable[int], year: int) -> dict[int, int]:
     """Visits of a calendar year linked to each coverage (cancelled and no-shows not counted)."""
     start = datetime.combine(date(year, 1, 1), time.min)
@@ -302,6 +307,7 @@ def visits_used_in_year(coverage_ids: Iterable[int], year: int) -> dict[int, int
     return {row.coverage_id: row.used for row in query}
 
 
+@needs(Can.READ_CLIENTS)
 def client_coverages(client_id: int, today: date | None = None) -> list[CoverageRow]:
     """The client's coverages: current ones first, each in coverage order."""
     today = today or date.today()
@@ -340,6 +346,7 @@ def _row(coverage: Coverage, used: int, today: date) -> CoverageRow:
     )
 
 
+@needs(Can.READ_CLIENTS)
 def primary_payer_names(client_ids: Iterable[int], today: date | None = None) -> dict[int, str]:
     """Each client's payer in a word or two, from their first current coverage in order.
 

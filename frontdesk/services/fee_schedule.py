@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk import validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import ServiceCode, ServiceLine, ServicePrice, database_proxy
 from frontdesk.services import audit, fees, records
@@ -125,6 +126,7 @@ class FeeRow:
     next_change: PriceChange | None  # the first change dated after today
 
 
+@needs(Can.EDIT_FEES)
 def fee_schedule(today: date | None = None) -> list[FeeRow]:
     """Every code (inactive ones too) by code, priced on `today`; two queries in all."""
     today = today or date.today()
@@ -156,6 +158,7 @@ def _fee_row(code: ServiceCode, changes: list[ServicePrice], today: date) -> Fee
 # --- adding and editing codes ------------------------------------------------------------
 
 
+@needs(Can.EDIT_FEES)
 def get_code(code_id: int) -> ServiceCode:
     """The code, or RecordMissing when it was deleted."""
     return records.get_record(ServiceCode, code_id, NOUN)
@@ -171,6 +174,7 @@ def code_form_values(code: ServiceCode) -> dict[str, str]:
     return parts.form_texts(EDIT_RULES, code)
 
 
+@needs(Can.EDIT_FEES)
 def save_code(
     raw: Mapping[str, Any],
     code_id: int | None = None,
@@ -220,6 +224,7 @@ def _charged_by_default(code: str) -> str:
 # --- prices -----------------------------------------------------------------------------
 
 
+@needs(Can.EDIT_FEES)
 def change_price(code_id: int, raw: Mapping[str, Any], actor: str = "") -> ServicePrice:
     """Charge the code's new price for visits on or after the "From" date.
 
@@ -236,6 +241,7 @@ def change_price(code_id: int, raw: Mapping[str, Any], actor: str = "") -> Servi
 # --- deleting ---------------------------------------------------------------------------
 
 
+@needs(Can.EDIT_FEES)
 def delete_code(code_id: int, actor: str = "") -> None:
     """Delete a code no visit was charged by (its price changes go with it).
 

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from frontdesk.access import Can, needs
 from frontdesk.formatting import money
 from frontdesk.models import (
     Payer,
@@ -55,6 +56,7 @@ def units_for(minutes: int, rule: str = DEFAULT_ROUNDING, unit_minutes: int = 15
 # --- prices by date ---------------------------------------------------------------------
 
 
+@needs(Can.BOOK_VISITS)
 def price_on(code: ServiceCode, day: date) -> int:
     """The code's price on `day`: the latest change dated that day or earlier, else its base."""
     change = (
@@ -66,6 +68,7 @@ def price_on(code: ServiceCode, day: date) -> int:
     return code.price_cents if change is None else change.price_cents
 
 
+@needs(Can.EDIT_FEES)
 def set_price(code_id: int, price_cents: int, effective_on: date, actor: str = "") -> ServicePrice:
     """Change a code's price from `effective_on` on; visits already charged keep their charge.
 
@@ -107,6 +110,7 @@ def is_medical(visit: Visit) -> bool:
     return visit.prescription_id is not None and not visit.wellness
 
 
+@needs(Can.READ_CLIENTS)
 def diagnosis_pointers(prescription: Prescription) -> str:
     """The prescription's diagnosis positions a line points at, primary first: "1,2"."""
     positions = (
@@ -133,6 +137,7 @@ def _wellness_code(minutes: int) -> ServiceCode | None:
     return (covering or codes[-1:] or [None])[0]
 
 
+@needs(Can.BOOK_VISITS)
 def default_code(visit: Visit) -> tuple[ServiceCode, bool]:
     """The code a visit is charged by, and whether the line is medical."""
     if is_medical(visit):
@@ -145,11 +150,13 @@ def _payer(visit: Visit) -> Payer | None:
     return visit.coverage.payer if visit.coverage_id is not None else None
 
 
+@needs(Can.BOOK_VISITS)
 def rounding_for(visit: Visit) -> str:
     payer = _payer(visit)
     return payer.unit_rounding if payer is not None else DEFAULT_ROUNDING
 
 
+@needs(Can.BOOK_VISITS)
 def program_rate(visit: Visit) -> int:
     """The percent off a discount program on the visit's coverage gives (0 when none)."""
     payer = _payer(visit)
@@ -163,6 +170,7 @@ def percent_of(cents: int, percent: int) -> int:
     return (cents * percent + 50) // 100
 
 
+@needs(Can.BOOK_VISITS)
 def plan_lines(
     visit: Visit,
     *,
@@ -205,6 +213,7 @@ def _check_courtesy(cents: int, reason: str, limit: int) -> None:
         raise ValidationError(COURTESY, "say why the discount is given.")
 
 
+@needs(Can.BOOK_VISITS)
 def charge_visit(
     visit: Visit,
     *,

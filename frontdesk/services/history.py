@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
 from peewee import BooleanField, DateTimeField, Expression, ModelSelect
 
-from frontdesk import catalog, formatting
+from frontdesk import access, catalog, formatting
+from frontdesk.access import Can, needs
 from frontdesk.models import (
     Client,
     JSONListField,
@@ -33,6 +34,7 @@ from frontdesk.models import (
 from frontdesk.services import audit, cases, clients, records
 from frontdesk.services.notes import SOAP_FIELDS
 from frontdesk.services.prescriptions.status import newest_first, statuses
+from frontdesk.services.visits import NOTES_WITHHELD as NOTES_WITHHELD
 from frontdesk.services.visits import STATUS_LABELS
 from frontdesk.storage_errors import RecordMissing
 
@@ -126,6 +128,7 @@ class VisitEntry:
     services: tuple[ServiceCharge, ...]
     fee_cents: int  # late-cancel or no-show fee
     status_reason: str  # why cancelled or missed
+    note_withheld: bool = False  # a note exists but this login may not read it (NOTES_WITHHELD)
 
     @property
     def missed(self) -> bool:
@@ -172,6 +175,7 @@ class TreatmentHistory:
     filters: tuple[HistoryFilter, ...]  # SHOW_ALL, then each prescription, then each case
     shown: HistoryFilter
     entries: tuple[VisitEntry, ...]
+    notes_withheld: bool = False  # note text, pain and addenda left out for this login
 
 
 # --- labels ----------------------------------------------------------------------------------
@@ -200,6 +204,7 @@ def _labels(keys: list[str], known: dict[str, catalog.CatalogItem]) -> tuple[str
 # --- gathering -------------------------------------------------------------------------------
 
 
+@needs(Can.READ_CLIENTS)
 def treatment_history(
     client_id: int,
     *,
@@ -227,7 +232,8 @@ def treatment_history(
     filters = _filters(prescriptions, case_rows)
     shown = _chosen(filters, prescription_id, case_id)
     condition = _visit_condition(client_id, shown, prescriptions)
-    entries = _entries(condition, prescriptions, case_rows)
+    notes_shown = access.may(Can.READ_NOTES)
+    entries = _entries(condition, prescriptions, case_rows, notes_shown)
     return TreatmentHistory(
         client_id=client.id,
         client_name=client.full_name,
@@ -240,6 +246,7 @@ def treatment_history(
         filters=filters,
         shown=shown,
         entries=entries,
+        notes_withheld=not notes_shown,
     )
 
 
@@ -282,9 +289,13 @@ def _visit_condition(
 
 
 def _entries(
-    condition: Expression, prescriptions: list[Prescription], case_rows: list[cases.CaseRow]
+    condition: Expression,
+    prescriptions: list[Prescription],
+    case_rows: list[cases.CaseRow],
+    notes_shown: bool,
 ) -> tuple[VisitEntry, ...]:
-    """The visits matching `condition`, newest first, in four queries whatever their number."""
+    """The visits matching `condition`, newest first, in four queries whatever their number;
+    without the notes' text, pain scores and addenda unless `notes_shown`."""
     visit_ids = Visit.select(Visit.id).where(condition)
     names = _therapist_names()
     labels = _Labels(
@@ -294,16 +305,29 @@ def _entries(
         techniques=catalog.by_key(catalog.techniques()),
         body_areas=catalog.by_key(catalog.body_areas()),
     )
-    addenda = _addenda(visit_ids, names)
+    addenda = _addenda(visit_ids, names) if notes_shown else defaultdict(list)
     services = _services(visit_ids)
     visits = (
         Visit.select(*VISIT_COLUMNS)
         .where(condition)
         .order_by(Visit.starts_at.desc(), Visit.id.desc())
     )
-    return tuple(
+    entries = (
         _entry(visit, labels, addenda[visit.id], services[visit.id])
         for visit in _visit_rows(visits)
+    )
+    return tuple(entries if notes_shown else map(_without_note, entries))
+
+
+def _without_note(entry: VisitEntry) -> VisitEntry:
+    """The entry without what the note says; whether there is one, and its signature, stay."""
+    return replace(
+        entry,
+        soap=(),
+        pain_before=None,
+        pain_after=None,
+        addenda=(),
+        note_withheld=entry.note_state != "none",
     )
 
 
@@ -527,6 +551,7 @@ def _diagnoses(prescription_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 # --- printing --------------------------------------------------------------------------------
 
 
+@needs(Can.READ_CLIENTS)
 def record_printed(history: TreatmentHistory, actor: str = "") -> None:
     """Audit that the history was printed or saved (a disclosure of the client's records)."""
     shown = history.shown

@@ -19,6 +19,7 @@ from typing import Any
 from peewee import JOIN, SQL, Expression, fn
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Payer, Payment, PaymentAllocation, ServiceLine, Visit, database_proxy
 from frontdesk.services import client_records as parts
@@ -124,6 +125,7 @@ class Balance:
         return max(-self.balance_cents, 0)
 
 
+@needs(Can.TAKE_PAYMENTS)
 def client_balance(client_id: int) -> Balance:
     """The client's account from every visit's charges and every ledger entry."""
     lines = (
@@ -154,6 +156,7 @@ def _live_totals(client_id: int) -> dict[str, int]:
     return {kind: total or 0 for kind, total in query}
 
 
+@needs(Can.TAKE_PAYMENTS)
 def visit_charges(visit_ids: Iterable[int]) -> dict[int, int]:
     """What each visit costs after discounts, with any late-cancel or no-show fee."""
     wanted = list(visit_ids)
@@ -179,6 +182,7 @@ def _allocated_to_visits(visit_ids: list[int]) -> dict[int, int]:
     return {row.visit_id: row.paid for row in query}
 
 
+@needs(Can.TAKE_PAYMENTS)
 def open_charges(visit_ids: Iterable[int]) -> dict[int, int]:
     """What is still to pay on each visit: its charge less what live payments put on it."""
     wanted = list(visit_ids)
@@ -186,6 +190,7 @@ def open_charges(visit_ids: Iterable[int]) -> dict[int, int]:
     return {vid: charge - paid.get(vid, 0) for vid, charge in visit_charges(wanted).items()}
 
 
+@needs(Can.TAKE_PAYMENTS)
 def unapplied_cents(payment: Payment) -> int:
     """What of a live payment is neither allocated to a visit nor refunded."""
     allocated = _sum(
@@ -232,6 +237,7 @@ def _check_payer(errors: ErrorCollector, values: Mapping[str, Any]) -> None:
         errors.add("Payer", f"{payer.name} does not pay as {METHOD_LABELS[values['method']]}.")
 
 
+@needs(Can.TAKE_PAYMENTS)
 def record_payment(
     raw: Mapping[str, Any],
     client_id: int,
@@ -261,6 +267,7 @@ def record_payment(
     return payment
 
 
+@needs(Can.TAKE_PAYMENTS)
 def allocate(
     payment_id: int, visit_id: int, amount_cents: int, actor: str = ""
 ) -> PaymentAllocation:
@@ -306,6 +313,7 @@ def _check_live_payment(payment: Payment) -> None:
         raise LedgerRefused("This payment was voided.")
 
 
+@needs(Can.TAKE_PAYMENTS)
 def is_voided(entry_id: int) -> bool:
     return (
         Payment.select().where((Payment.reverses == entry_id) & (Payment.kind == "void")).exists()
@@ -335,6 +343,7 @@ def _reversal(
     }
 
 
+@needs(Can.TAKE_PAYMENTS)
 def void_entry(entry_id: int, reason: str, *, on: date | None = None, actor: str = "") -> Payment:
     """Cancel a mistaken payment or refund by a void entry; its allocations stop counting.
 
@@ -355,6 +364,7 @@ def void_entry(entry_id: int, reason: str, *, on: date | None = None, actor: str
         return records.save_record(Payment, None, None, values, noun="payment", actor=actor)
 
 
+@needs(Can.TAKE_PAYMENTS)
 def refund_payment(
     payment_id: int,
     amount_cents: int,
@@ -389,6 +399,7 @@ def voided_ids(entries: Iterable[Payment]) -> set[int]:
     return {entry.reverses_id for entry in entries if entry.kind == "void"}
 
 
+@needs(Can.TAKE_PAYMENTS)
 def client_entries(client_id: int) -> list[Payment]:
     """The client's ledger entries, oldest first."""
     return list(

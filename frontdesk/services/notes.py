@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from frontdesk import catalog, validation
+from frontdesk import access, catalog, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Therapist, Visit, VisitAddendum, database_proxy
 from frontdesk.services import records
-from frontdesk.services.visits import VisitRefused, get_visit
+from frontdesk.services.visits import VisitRefused
+from frontdesk.storage_errors import NotAllowed
 from frontdesk.validation import ErrorCollector
 
 NOTE_LENGTH = 4000
@@ -67,13 +69,35 @@ def validate_note(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _own_visit(visit_id: int) -> Visit:
+    """The visit, when the person signed in may write its note: a therapist only their own."""
+    visit = records.get_record(Visit, visit_id, "visit")
+    _check_own(visit.therapist_id)
+    return visit
+
+
+def _check_own(therapist_id: int) -> None:
+    """Refuse a therapist login acting for another therapist (the owner may act for any)."""
+    actor = access.require(Can.WRITE_NOTES)
+    if actor.role != access.THERAPIST:
+        return
+    if actor.therapist_id is None:
+        raise NotAllowed(
+            "this therapist login is not linked to a therapist of the clinic",
+            "Ask the clinic's owner to link your login to your name under Therapists.",
+        )
+    if actor.therapist_id != therapist_id:
+        raise NotAllowed("a therapist may write and sign only the notes of their own visits")
+
+
 def _unsigned(visit_id: int) -> Visit:
-    visit = get_visit(visit_id)
+    visit = _own_visit(visit_id)
     if visit.signed_at is not None:
         raise NoteSigned()
     return visit
 
 
+@needs(Can.WRITE_NOTES)
 def save_draft(visit_id: int, version: int, raw: Mapping[str, Any], actor: str = "") -> Visit:
     """Save the note as typed so far (fields missing from `raw` are left blank).
 
@@ -91,6 +115,7 @@ def _has_content(visit: Visit) -> bool:
     return any(getattr(visit, name).strip() for name, _ in SOAP_FIELDS)
 
 
+@needs(Can.WRITE_NOTES)
 def sign_note(
     visit_id: int, therapist_id: int, version: int, *, at: datetime | None = None, actor: str = ""
 ) -> Visit:
@@ -101,6 +126,7 @@ def sign_note(
     """
     with database_proxy.atomic():
         visit = _unsigned(visit_id)
+        _check_own(therapist_id)
         therapist = records.get_record(Therapist, therapist_id, "therapist")
         if visit.therapist_id != therapist.id:
             raise VisitRefused("Only the therapist who gave the treatment signs its note.")
@@ -117,13 +143,15 @@ def sign_note(
         )
 
 
+@needs(Can.WRITE_NOTES)
 def add_addendum(visit_id: int, therapist_id: int, text: str, actor: str = "") -> VisitAddendum:
     """Add a dated addendum, by its author, to a signed note (a draft is simply edited)."""
     body = validation.optional_text(text, "Addendum", max_length=NOTE_LENGTH)
     if not body:
         raise validation.ValidationError("Addendum", validation.REQUIRED)
     with database_proxy.atomic():
-        visit = get_visit(visit_id)
+        visit = _own_visit(visit_id)
+        _check_own(therapist_id)
         if visit.signed_at is None:
             raise VisitRefused("The note is not signed yet: edit the draft instead.")
         author = records.get_record(Therapist, therapist_id, "therapist")
@@ -131,6 +159,7 @@ def add_addendum(visit_id: int, therapist_id: int, text: str, actor: str = "") -
         return records.save_record(VisitAddendum, None, None, values, noun="addendum", actor=actor)
 
 
+@needs(Can.READ_NOTES)
 def addenda(visit_id: int) -> list[VisitAddendum]:
     """A note's addenda, oldest first."""
     return list(

@@ -15,6 +15,7 @@ from typing import Any
 from peewee import fn
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Coverage, InjuryCase, Payer, Payment, database_proxy
 from frontdesk.namesearch import NameEntry, NameIndex
@@ -330,6 +331,7 @@ def _same_name(name: str, exclude_id: int | None) -> Payer | None:
     return next((payer for payer in query if fold(payer.name) == wanted), None)
 
 
+@needs(Can.EDIT_PAYERS)
 def save_payer(
     raw: Mapping[str, Any],
     payer_id: int | None = None,
@@ -357,6 +359,7 @@ def save_payer(
     return payer
 
 
+@needs(Can.LOOK_UP_PAYERS)
 def get_payer(payer_id: int) -> Payer:
     """The payer, or RecordMissing when it was deleted."""
     return records.get_record(Payer, payer_id, "payer")
@@ -367,6 +370,7 @@ def payer_form_values(payer: Payer) -> dict[str, str]:
     return {rule.name: rule.as_text(getattr(payer, rule.name)) for rule in PAYER_RULES}
 
 
+@needs(Can.EDIT_PAYERS)
 def set_payer_active(payer_id: int, active: bool, actor: str = "") -> Payer:
     """Make a payer inactive (hidden from search and pickers, kept for history) or active again."""
     with database_proxy.atomic():
@@ -379,6 +383,7 @@ def set_payer_active(payer_id: int, active: bool, actor: str = "") -> Payer:
     return payer
 
 
+@needs(Can.LOOK_UP_PAYERS)
 def payer_uses(payer_id: int) -> int:
     """How many coverages, injury cases and payments name this payer."""
     return (
@@ -388,6 +393,7 @@ def payer_uses(payer_id: int) -> int:
     )
 
 
+@needs(Can.EDIT_PAYERS)
 def delete_payer(payer_id: int, actor: str = "") -> None:
     """Delete a payer nothing uses; one in use raises PayerInUse (make it inactive instead)."""
     with database_proxy.atomic():
@@ -487,6 +493,7 @@ def _directory_stamp() -> tuple[Any, ...]:
 _index = _DirectoryIndex()
 
 
+@needs(Can.LOOK_UP_PAYERS)
 def search_payers(
     text: str, limit: int = SEARCH_LIMIT, include_inactive: bool = False
 ) -> list[Payer]:

@@ -9,6 +9,7 @@ from functools import reduce
 from typing import Any
 
 from frontdesk import formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, clean_all, using
 from frontdesk.models import Physician
 from frontdesk.services import records
@@ -53,6 +54,7 @@ def validate_physician(raw: Mapping[str, Any]) -> dict[str, Any]:
     return clean_all(PHYSICIAN_RULES, raw)
 
 
+@needs(Can.READ_CLIENTS)
 def find_by_npi(npi: str, exclude_id: int | None = None) -> Physician | None:
     """The physician with this NPI (other than `exclude_id`), if there is one."""
     if not npi:
@@ -63,6 +65,7 @@ def find_by_npi(npi: str, exclude_id: int | None = None) -> Physician | None:
     return query.order_by(Physician.id).first()
 
 
+@needs(Can.EDIT_PRESCRIPTIONS)
 def save_physician(
     raw: Mapping[str, Any],
     physician_id: int | None = None,
@@ -94,6 +97,7 @@ def save_physician(
     )
 
 
+@needs(Can.READ_CLIENTS)
 def get_physician(physician_id: int) -> Physician:
     """The physician, or RecordMissing when it was deleted."""
     return records.get_record(Physician, physician_id, "physician")
@@ -113,6 +117,7 @@ def _search_condition(text: str) -> Any:
     return reduce(operator.and_, starts) if starts else None
 
 
+@needs(Can.READ_CLIENTS)
 def search_physicians(text: str = "", limit: int = SEARCH_LIMIT) -> list[Physician]:
     """Physicians found by name, practice or NPI (case and accents do not matter), A to Z."""
     query = Physician.select()

@@ -26,7 +26,8 @@ from typing import Any
 
 from peewee import JOIN, ForeignKeyField, Model, ModelSelect
 
-from frontdesk import __version__, db, formatting, validation
+from frontdesk import __version__, access, db, formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import clean_all
 from frontdesk.models import (
     ALL_MODELS,
@@ -42,6 +43,7 @@ from frontdesk.services import audit, clinic, ledger, records
 from frontdesk.services.client_records import date_rule
 from frontdesk.services.history import TreatmentHistory, treatment_history
 from frontdesk.services.receipts import render, snapshot_of
+from frontdesk.services.visits import NOTE_TEXT_FIELDS, PAIN_FIELDS
 from frontdesk.validation import ValidationError, ValidationErrors
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,9 @@ HISTORY_FILE = "treatment-history.pdf"
 RECEIPTS_FOLDER = "receipts"
 FILE_FOLDERS = {"prescription_scan": "scans"}  # where a table's kept files go (else "files")
 JSON_TEXT = {("receipt", "snapshot")}  # text columns that hold JSON, exported as JSON
+NOTE_COLUMNS = frozenset(  # what a treatment note says: left out for a login that may not read it
+    {("visit", name) for name in (*NOTE_TEXT_FIELDS, *PAIN_FIELDS)} | {("visit_addendum", "text")}
+)
 ENTITY_TABLES = {  # audit entities that are not table names, and the table their id is in
     "treatment_history": "client",
     "prescription_request": "prescription",
@@ -275,9 +280,12 @@ def _kept_file(row: Model, column: str, data: bytes, folder: Folder) -> dict[str
 def _row(row: Model, folder: Folder) -> dict[str, Any]:
     """Every column of a row by its name in the database."""
     table = _table(type(row))
+    withheld = frozenset() if access.may(Can.READ_NOTES) else NOTE_COLUMNS
     out: dict[str, Any] = {}
     for column in type(row)._meta.sorted_fields:
         value = row.__data__.get(column.name)
+        if (table, column.name) in withheld:
+            value = None
         if isinstance(value, bytes | bytearray | memoryview):
             value = _kept_file(row, column.column_name, bytes(value), folder)
         elif (table, column.name) in JSON_TEXT and value:
@@ -297,6 +305,7 @@ def _header(client_id: int) -> dict[str, Any]:
         "schema_version": db.schema_version(database_proxy.obj),
         "exported_at": datetime.now().replace(microsecond=0).isoformat(),
         "client_id": client_id,
+        "notes_withheld": not access.may(Can.READ_NOTES),
     }
 
 
@@ -404,6 +413,7 @@ def _set_aside(target: Path) -> Path | None:
     return aside
 
 
+@needs(Can.EXPORT_RECORDS)
 def export_client_record(
     client_id: int, folder: Path | str, actor: str = "", *, today: date | None = None
 ) -> ExportResult:
@@ -519,6 +529,7 @@ CLIENT_COLUMNS = (
 )
 
 
+@needs(Can.EXPORT_RECORDS)
 def export_clients_csv(path: Path | str, actor: str = "") -> ExportResult:
     """Every client, archived ones too, one row each, by id. Raises ExportFailed."""
     with database_proxy.atomic(lock_type="DEFERRED"):  # reads only
@@ -604,6 +615,7 @@ PAYMENT_COLUMNS = (
 )
 
 
+@needs(Can.EXPORT_RECORDS)
 def export_payments_csv(path: Path | str, start: date, end: date, actor: str = "") -> ExportResult:
     """Every ledger entry (payments, refunds, voids) received from `start` to `end`.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from frontdesk import catalog
+from frontdesk import access, catalog
+from frontdesk.access import Can, needs
 from frontdesk.models import (
     Client,
     Physician,
@@ -64,6 +65,7 @@ class ClientSummary:
     has_history: bool
     open_cases: tuple[CaseRow, ...] = ()  # workers' comp and auto cases still open
     primary_payer: str = ""  # the first current coverage's payer in a word or two; "" for none
+    balance_shown: bool = True  # False for a login that may not see balances (amounts are 0)
 
 
 def _coverage_line(row: CoverageRow) -> CoverageLine:
@@ -115,6 +117,7 @@ def _prescription(prescription_id: int) -> Prescription:
     )
 
 
+@needs(Can.READ_CLIENTS)
 def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
     client = clients.get_client(client_id)
     status = prescriptions.latest_status_by_client([client_id], today).get(client_id)
@@ -128,7 +131,8 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         else ()
     )
     coverages = tuple(_coverage_line(row) for row in client_coverages(client_id, today))
-    account = ledger.client_balance(client_id)  # read once for both figures
+    shown = access.may(Can.TAKE_PAYMENTS)  # a therapist's summary shows no money
+    account = ledger.client_balance(client_id) if shown else None  # read once for both
     return ClientSummary(
         client=client,
         alerts=clients.health_alerts(client),
@@ -138,8 +142,9 @@ def client_summary(client_id: int, today: date | None = None) -> ClientSummary:
         coverages=coverages,
         recent_visits=_recent_visits(client),
         visit_count=Visit.select().where(Visit.client == client).count(),
-        charged_cents=account.charges_cents - account.discounts_cents,
-        balance_cents=account.balance_cents,
+        charged_cents=account.charges_cents - account.discounts_cents if account else 0,
+        balance_cents=account.balance_cents if account else 0,
+        balance_shown=shown,
         has_history=clients.has_history(client),
         open_cases=tuple(cases.client_cases(client_id, open_only=True)),
         primary_payer=primary_payer_names([client_id], today).get(client_id, ""),

@@ -21,7 +21,7 @@ from frontdesk.models import Therapist, User, database_proxy
 from frontdesk.resources import resource_path
 from frontdesk.services import audit, records
 from frontdesk.storage_errors import NotAllowed
-from frontdesk.validation import ErrorCollector, ValidationError
+from frontdesk.validation import ErrorCollector, ValidationError, ValidationErrors
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_SIGN_INS = 5
@@ -205,6 +205,14 @@ def _therapist_for(role: str, therapist_id: int | None, errors: ErrorCollector) 
     return therapist_id
 
 
+def _role_as_typed(raw: Mapping[str, Any]) -> str:
+    """The role chosen, or "" (its own error is reported by the form's rules)."""
+    try:
+        return _role(str(raw.get("role", "")), "Role")
+    except ValidationError:
+        return ""
+
+
 def _login_values(
     raw: Mapping[str, Any], therapist_id: int | None, password: str | None
 ) -> dict[str, Any]:
@@ -213,7 +221,7 @@ def _login_values(
     values = errors.check(clean_all, USER_RULES, raw) or {}
     if password is not None:
         errors.check(check_password, password, values.get("username", ""))
-    therapist = _therapist_for(values.get("role", ""), therapist_id, errors) if values else None
+    therapist = _therapist_for(_role_as_typed(raw), therapist_id, errors)
     errors.raise_if_any()
     return {**values, "therapist_id": therapist}
 
@@ -221,7 +229,9 @@ def _login_values(
 def _refuse_taken(username: str, user_id: int | None = None) -> None:
     taken = User.select().where((User.username == username) & (User.id != (user_id or 0)))
     if taken.exists():
-        raise ValidationError("Login name", "That login name is taken; choose another.")
+        raise ValidationErrors(
+            [ValidationError("Login name", "That login name is taken; choose another.")]
+        )
 
 
 @needs(Can.MANAGE_USERS)
@@ -267,6 +277,9 @@ def update_user(
 @needs(Can.MANAGE_USERS)
 def set_user_active(user_id: int, version: int, active: bool) -> User:
     """Disable a login (its history stays), or enable it again."""
+    me = access.signed_in()
+    if not active and me is not None and me.user_id == user_id:
+        raise NotAllowed("you cannot disable your own login", "Ask another owner to do it.")
     with database_proxy.atomic():
         if not active:
             _keep_an_owner(user_id)
@@ -329,3 +342,23 @@ def create_first_owner(raw: Mapping[str, Any], password: str) -> access.Actor:
         user = User.create(**values, password_hash=hash_password(password))
         audit.record("create", "user", user.id, actor=user.username)
     return actor_of(user)
+
+
+def set_up_clinic(
+    clinic_raw: Mapping[str, Any],
+    therapist_raw: Mapping[str, Any],
+    owner_raw: Mapping[str, Any],
+    password: str,
+) -> access.Actor:
+    """First run: the clinic, its first therapist and the owner's login, saved together or
+    not at all; every refused field is named at once."""
+    from frontdesk.services import clinic
+
+    errors = ErrorCollector()
+    errors.check(clean_all, clinic.CLINIC_RULES, clinic_raw)
+    errors.check(clean_all, clinic.THERAPIST_RULES, therapist_raw)
+    errors.check(_login_values, {**owner_raw, "role": access.OWNER}, None, password)
+    errors.raise_if_any()
+    with database_proxy.atomic():
+        clinic.setup_clinic(clinic_raw, therapist_raw)
+        return create_first_owner(owner_raw, password)

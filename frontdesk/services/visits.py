@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from frontdesk import catalog, formatting, validation
+from frontdesk import access, catalog, formatting, validation
+from frontdesk.access import Can, needs
 from frontdesk.models import (
     Client,
     Coverage,
@@ -44,6 +45,9 @@ STATUSES = (
 STATUS_LABELS = dict(STATUSES)
 OPEN_STATUSES = ("scheduled", "checked_in")  # may still be checked in, completed, cancelled
 MAX_MINUTES = 480
+NOTE_TEXT_FIELDS = ("subjective", "objective", "assessment", "plan")  # the SOAP note's text
+PAIN_FIELDS = ("pain_before", "pain_after")
+NOTES_WITHHELD = "Treatment notes are not shown to front-desk logins."
 DEFAULT = "default"  # book_visit: pick the client's prescription / case / coverage
 Pick = int | None | Literal["default"]
 
@@ -68,8 +72,26 @@ class Booking:
     warnings: tuple[VisitWarning, ...]
 
 
+@needs(Can.READ_CLIENTS)
 def get_visit(visit_id: int) -> Visit:
+    """The visit; its note's text and pain scores left blank for a login that may not read
+    treatment notes (whether it is signed still shows)."""
+    visit = _visit(visit_id)
+    return visit if access.may(Can.READ_NOTES) else without_note(visit)
+
+
+def _visit(visit_id: int) -> Visit:
     return records.get_record(Visit, visit_id, "visit")
+
+
+def without_note(visit: Visit) -> Visit:
+    """The visit as it is, but with the note's text and pain scores blanked (not saved)."""
+    for name in NOTE_TEXT_FIELDS:
+        visit.__data__[name] = ""
+    for name in PAIN_FIELDS:
+        visit.__data__[name] = None
+    visit.note_withheld = True
+    return visit
 
 
 # --- booking --------------------------------------------------------------------------------
@@ -79,6 +101,7 @@ def _ends_at(starts_at: datetime, minutes: int) -> datetime:
     return starts_at + timedelta(minutes=minutes)
 
 
+@needs(Can.BOOK_VISITS)
 def overlapping_visit(
     therapist_id: int, starts_at: datetime, minutes: int, exclude: int | None = None
 ) -> Visit | None:
@@ -127,6 +150,7 @@ def _own(model: type[Any], record_id: int | None, client_id: int, noun: str) -> 
     return record.id
 
 
+@needs(Can.READ_CLIENTS)
 def primary_coverage(client_id: int, day: date) -> Coverage | None:
     """The client's first coverage in order that is in effect on `day`."""
     return (
@@ -159,6 +183,7 @@ def _links(client_id: int, day: date, prescription: Pick, case: Pick, coverage: 
     }
 
 
+@needs(Can.BOOK_VISITS)
 def book_visit(
     client_id: int,
     therapist_id: int,
@@ -234,13 +259,14 @@ def _change(visit: Visit, version: int, values: dict[str, Any], actor: str) -> V
 
 
 def _open_visit(visit_id: int, doing: str) -> Visit:
-    visit = get_visit(visit_id)
+    visit = _visit(visit_id)
     if visit.status not in OPEN_STATUSES:
         label = STATUS_LABELS.get(visit.status, visit.status).lower()
         raise VisitRefused(f"This visit is {label}; it cannot be {doing}.")
     return visit
 
 
+@needs(Can.BOOK_VISITS)
 def check_in(visit_id: int, version: int, *, wellness_reason: str = "", actor: str = "") -> Visit:
     """The client has arrived. Refused (VisitRefused) unless the visit is scheduled.
 
@@ -248,7 +274,7 @@ def check_in(visit_id: int, version: int, *, wellness_reason: str = "", actor: s
     (one change: both or neither).
     """
     with database_proxy.atomic():
-        visit = get_visit(visit_id)
+        visit = _visit(visit_id)
         if visit.status != "scheduled":
             raise VisitRefused("Only a scheduled visit can be checked in.")
         if wellness_reason.strip():
@@ -257,6 +283,7 @@ def check_in(visit_id: int, version: int, *, wellness_reason: str = "", actor: s
         return _change(visit, version, {"status": "checked_in"}, actor)
 
 
+@needs(Can.BOOK_VISITS)
 def complete_visit(
     visit_id: int,
     version: int,
@@ -300,6 +327,7 @@ def _end_without_treatment(
         return _change(visit, version, values, actor)
 
 
+@needs(Can.BOOK_VISITS)
 def cancel_visit(
     visit_id: int, version: int, *, fee_cents: int = 0, reason: str = "", actor: str = ""
 ) -> Visit:
@@ -310,6 +338,7 @@ def cancel_visit(
     return _end_without_treatment(visit_id, version, "cancelled", fee_cents, reason, actor)
 
 
+@needs(Can.BOOK_VISITS)
 def mark_no_show(
     visit_id: int, version: int, *, fee_cents: int = 0, reason: str = "", actor: str = ""
 ) -> Visit:
@@ -317,6 +346,7 @@ def mark_no_show(
     return _end_without_treatment(visit_id, version, "no_show", fee_cents, reason, actor)
 
 
+@needs(Can.BOOK_VISITS)
 def record_as_wellness(visit_id: int, version: int, reason: str, actor: str = "") -> Visit:
     """Record a visit as a wellness (non-medical) service, with the reason why.
 
@@ -350,7 +380,8 @@ class DaySheetRow:
     payer: str  # in a word or two; "Self-pay" without coverage
     status: str
     status_label: str
-    balance_cents: int  # still to pay on this visit
+    balance_cents: int  # still to pay on this visit (0 when balances are not shown)
+    balance_shown: bool = True  # False for a login that may not see balances
 
 
 SHEET_COLUMNS = (  # what a row shows and needs: a busy day reads no notes, no addresses
@@ -361,6 +392,7 @@ SHEET_COLUMNS = (  # what a row shows and needs: a busy day reads no notes, no a
 )
 
 
+@needs(Can.READ_CLIENTS)
 def day_sheet(day: date) -> list[DaySheetRow]:
     """The day's visits in time order, with what the front desk needs at a glance."""
     start = datetime.combine(day, time.min)
@@ -373,11 +405,13 @@ def day_sheet(day: date) -> list[DaySheetRow]:
         .order_by(Visit.starts_at, Therapist.last_name, Visit.id)
     )
     ids = [visit.id for visit in visits]
-    owed = ledger.open_charges(ids)
+    shown = access.may(Can.TAKE_PAYMENTS)  # a therapist's day sheet shows no balances
+    owed = ledger.open_charges(ids) if shown else {}
     states = _prescription_states(visits, day)
     payer_names = _payer_names(visits)
     return [
-        _sheet_row(v, states[v.id], payer_names.get(v.id, "Self-pay"), owed[v.id]) for v in visits
+        _sheet_row(v, states[v.id], payer_names.get(v.id, "Self-pay"), owed.get(v.id), shown)
+        for v in visits
     ]
 
 
@@ -404,7 +438,9 @@ def _payer_names(visits: list[Visit]) -> dict[int, str]:
     return {v.id: names[v.coverage_id] for v in visits if v.coverage_id in names}
 
 
-def _sheet_row(visit: Visit, state: tuple[str, str], payer: str, owed: int) -> DaySheetRow:
+def _sheet_row(
+    visit: Visit, state: tuple[str, str], payer: str, owed: int | None, shown: bool
+) -> DaySheetRow:
     return DaySheetRow(
         visit_id=visit.id,
         version=visit.version,
@@ -419,5 +455,6 @@ def _sheet_row(visit: Visit, state: tuple[str, str], payer: str, owed: int) -> D
         payer=payer,
         status=visit.status,
         status_label=STATUS_LABELS.get(visit.status, visit.status),
-        balance_cents=owed,
+        balance_cents=owed or 0,
+        balance_shown=shown,
     )

@@ -16,7 +16,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from frontdesk import db
+from frontdesk import access, db
 from frontdesk.models import Therapist
 from frontdesk.services import backup, clients, ledger, visits
 
@@ -50,6 +50,7 @@ def back_up_forever(folder: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
+    access.sign_in_as(access.Actor(None, "crash writer", access.OWNER))
     db.open_database(Path(argv[0]))
     if argv[1:2] == ["backups"]:
         back_up_forever(Path(argv[2]))

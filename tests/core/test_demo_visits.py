@@ -278,7 +278,7 @@ def _content(path: Path) -> dict[str, list[tuple]]:
             kept = ", ".join(
                 f'"{c}"'
                 for c in columns
-                if c not in ("at", "created_at", "updated_at", "chain_hash")
+                if c not in ("at", "created_at", "updated_at", "chain_hash", "password_hash")
             )
             found[table] = connection.execute(f'SELECT {kept} FROM "{table}" ORDER BY 1').fetchall()
     connection.close()

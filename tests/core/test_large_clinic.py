@@ -12,7 +12,7 @@ import pytest
 from peewee import fn
 
 from bench.large_clinic import DatabaseNotEmpty, generate
-from frontdesk import db
+from frontdesk import access, db
 from frontdesk.models import (
     Client,
     ClientSearchWord,
@@ -27,6 +27,7 @@ from frontdesk.models import (
 from frontdesk.services import clients, fees, ledger, summary
 from frontdesk.services.prescriptions.status import visits_used
 from frontdesk.textsearch import fold
+from tests.conftest import TEST_OWNER
 
 TODAY = date(2026, 11, 27)
 CLIENTS = 300
@@ -35,7 +36,8 @@ CLIENTS = 300
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("large") / "clinic.db"
-    return path, generate(path, CLIENTS, seed=5, today=TODAY)
+    with access.acting_as(TEST_OWNER):  # built once for the module, before any test signs in
+        return path, generate(path, CLIENTS, seed=5, today=TODAY)
 
 
 @pytest.fixture

@@ -59,8 +59,9 @@ def _save_in_another_copy(db_path: Path, client_id: int, version: int, changes: 
     """Another Front Desk process on the same file saves the client."""
     script = textwrap.dedent(
         f"""
-        from frontdesk import db
+        from frontdesk import access, db
         from frontdesk.services import clients
+        access.sign_in_as(access.Actor(None, "other copy", access.OWNER))
         db.open_database({str(db_path)!r})
         clients.save_client({{**{ANA!r}, **{changes!r}}}, {client_id}, version={version})
         db.close_database()
@@ -289,9 +290,10 @@ def test_a_deferred_read_keeps_one_snapshot_and_does_not_hold_up_another_pc(data
 
 DISK_FULL_SCRIPT = """
 import sys
-from frontdesk import db
+from frontdesk import access, db
 from frontdesk.services import clients
 from frontdesk.storage_errors import DiskFull
+access.sign_in_as(access.Actor(None, "disk filler", access.OWNER))
 folder = sys.argv[1]
 db.open_database(folder + "/clinic.db")
 client = clients.save_client(

@@ -127,7 +127,7 @@ def test_a_therapist_login_is_tied_to_a_therapist(set_up_clinic):
 
 def test_a_login_name_is_taken_once(set_up_clinic):
     _front_desk()
-    with pytest.raises(ValidationError, match="taken"):
+    with pytest.raises(ValidationErrors, match="taken"):
         users.add_user({**DESK, "username": "SAM", "full_name": "Another Sam"}, PASSWORD)
     assert User.select().count() == 1
 

@@ -566,3 +566,26 @@ def pick_suggestion(qtbot, typed: str) -> None:
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+# --- lists and buttons by keyboard and mouse ------------------------------------------------
+
+
+def press_button(qtbot, parent: QWidget, text: str) -> None:
+    """Focus the button that says `text` and press Space on it, as a keyboard user does."""
+    find_button(parent, text).setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+
+
+def click_row(qtbot, parent: QWidget, table_name: str, heading: str, text: str) -> None:
+    """Click the row of the visible table `table_name` whose `heading` column shows `text`."""
+    table = find_input(parent, table_name)
+    assert isinstance(table, QTableView)
+    rows = [row[heading] for row in table_rows(parent, table_name)]
+    assert text in rows, f"{text!r} is not in {table_name!r}: {rows}"
+    model = table.model()
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    index = model.index(rows.index(text), headings.index(heading))
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+    )

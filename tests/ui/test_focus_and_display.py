@@ -31,11 +31,19 @@ def test_setup_starts_in_clinic_name_and_tabs_through_the_fields_to_the_buttons(
     dialog.activateWindow()
     qtbot.waitUntil(lambda: focused_name() == "Clinic name")
     seen = [focused_name()]
-    for _ in range(16):
+    for _ in range(20):
         press(qtbot, Qt.Key.Key_Tab)
         seen.append(focused_name() or QApplication.focusWidget().text())
     assert seen[8:10] == ["Organization NPI", "First name"]
-    assert seen[14:17] == ["NPI", "Save and start", "Quit"]
+    assert seen[14:21] == [
+        "NPI",
+        "Login name",
+        "Full name",
+        "Password",
+        "Confirm password",
+        "Save and start",
+        "Quit",
+    ]
 
 
 def test_edit_opens_at_the_top_with_the_cursor_in_first_name(qtbot, window):

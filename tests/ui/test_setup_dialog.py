@@ -1,4 +1,5 @@
-"""First run: the clinic's profile and its first therapist, both saved or neither."""
+"""First run: the clinic's profile, its first therapist and the owner's login, all saved
+or none."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ from helpers import (
 )
 from PySide6.QtCore import Qt
 
-from frontdesk import db
-from frontdesk.models import ClinicProfile, Therapist
-from frontdesk.services import clinic
+from frontdesk import access, db
+from frontdesk.models import ClinicProfile, Therapist, User
+from frontdesk.services import clinic, users
 from ui.app import run
 from ui.dialogs.setup import SetupDialog
 
@@ -45,6 +46,14 @@ THERAPIST_FORM = {
     "NPI": "1245319599",
 }
 
+PASSWORD = "harbor lights 42"
+OWNER_FORM = {
+    "Login name": "dana",
+    "Full name": "Dana Reyes",
+    "Password": PASSWORD,
+    "Confirm password": PASSWORD,
+}
+
 
 @pytest.fixture
 def dialog(qtbot, database):
@@ -62,6 +71,20 @@ NOT_SAVED = "Not saved: correct the fields marked in red."
 def assert_nothing_saved() -> None:
     assert ClinicProfile.select().count() == 0
     assert Therapist.select().count() == 0
+    assert User.select().count() == 0
+
+
+def test_a_weak_or_mistyped_owner_password_saves_nothing(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM})
+    fill(qtbot, dialog, "Confirm password", "harbor lights 43")
+    click_button(qtbot, dialog, "Save and start")
+    assert any("The two passwords differ" in text for text in visible_texts(dialog))
+    assert_nothing_saved()
+    fill(qtbot, dialog, "Password", "short")
+    fill(qtbot, dialog, "Confirm password", "short")
+    click_button(qtbot, dialog, "Save and start")
+    assert any("at least 10 characters" in text for text in visible_texts(dialog))
+    assert_nothing_saved()
 
 
 def test_bad_npi_and_ein_are_shown_beside_the_fields_and_nothing_is_saved(qtbot, dialog):
@@ -92,10 +115,15 @@ def test_empty_form_names_the_required_fields(qtbot, dialog):
     assert_nothing_saved()
 
 
-def test_good_values_save_both_and_accept(qtbot, dialog):
-    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM})
+def test_good_values_save_all_three_and_sign_the_owner_in(qtbot, dialog):
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM})
     with qtbot.waitSignal(dialog.accepted, timeout=1000):
         click_button(qtbot, dialog, "Save and start")
+
+    owner = User.get()
+    assert (owner.username, owner.full_name, owner.role) == ("dana", "Dana Reyes", "owner")
+    assert access.signed_in().user_id == owner.id
+    assert users.sign_in("dana", PASSWORD).role == "owner"
 
     assert not clinic.needs_setup()
     profile = ClinicProfile.get()
@@ -111,7 +139,7 @@ def test_good_values_save_both_and_accept(qtbot, dialog):
 
 
 def test_enter_in_a_field_saves_once(qtbot, dialog):
-    fill_form(qtbot, dialog, CLINIC_FORM)
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **OWNER_FORM})
     fill_form(qtbot, dialog, dict(list(THERAPIST_FORM.items())[:-1]))
     enter_text(qtbot, dialog, "NPI", THERAPIST_FORM["NPI"])
     with qtbot.waitSignal(dialog.accepted, timeout=1000):
@@ -159,7 +187,8 @@ def test_enter_on_the_focused_quit_button_quits_instead_of_saving(qtbot, dialog)
 
 
 def test_the_not_saved_message_goes_once_every_field_is_fixed(qtbot, dialog):
-    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, "EIN": "12-345", "NPI": "124531"})
+    wrong = {"EIN": "12-345", "NPI": "124531"}
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM, **wrong})
     click_button(qtbot, dialog, "Save and start")
     assert NOT_SAVED in visible_texts(dialog)
     fill(qtbot, dialog, "EIN", CLINIC_FORM["EIN"])
@@ -234,8 +263,7 @@ def test_trying_the_demo_clinic_opens_its_own_file_and_leaves_the_database_alone
         for path, _title, window in shown:
             if path != clinic_file:  # that one the program let go of itself
                 window.deleteLater()
-    assert [(path, title) for path, title, _ in shown] == [
-        (clinic_file, "Front Desk"),
+    assert [(path, title) for path, title, _ in shown] == [  # the clinic's was never finished
         (demo_path_for(clinic_file), DEMO_TITLE),
     ]
     db.open_database(clinic_file)

@@ -1,4 +1,4 @@
-"""First run: the clinic's profile and its first therapist."""
+"""First run: the clinic's profile, its first therapist and the owner's login."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import clinic
+from frontdesk import access
+from frontdesk.services import clinic, users
 from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
 from ui.errors import refusal
 from ui.forms import Form
+from ui.sign_in import OwnerLoginFields
 from ui.widgets import button, chain_tab_order, confirm, title
 
 ROOM_FOR_MESSAGES = 120  # px below the fields, so the first error lines fit without growing
@@ -24,7 +26,8 @@ FIELDS_MESSAGE = "Not saved: correct the fields marked in red."
 
 
 class SetupDialog(QDialog):
-    """Asks for the clinic and one therapist; saves both together or nothing.
+    """Asks for the clinic, one therapist and the owner's login; saves them together or
+    nothing, and signs the owner in.
 
     "Try the demo clinic" ends the dialog with TRY_DEMO: the caller opens the demo
     clinic's own file, and this database stays untouched, ready for the real set-up.
@@ -37,6 +40,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up your clinic")
         self.clinic_form = Form(self)
         self.therapist_form = Form(self)
+        self.owner_fields = OwnerLoginFields(self)
         self.message = QLabel(self)
         self.message.setProperty("class", "fieldError")
         self.message.setWordWrap(True)
@@ -54,7 +58,11 @@ class SetupDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         for form in self.forms:
             form.errors_changed.connect(self._follow_fields)
-        fields = self.clinic_form.inputs() + self.therapist_form.inputs()
+        fields = [
+            *self.clinic_form.inputs(),
+            *self.therapist_form.inputs(),
+            *self.owner_fields.inputs(),
+        ]
         chain_tab_order([*fields, *self.buttons.buttons()])
         fields[0].setFocus()
 
@@ -63,15 +71,24 @@ class SetupDialog(QDialog):
         clinic_box.setLayout(self.clinic_form.form_layout(clinic.CLINIC_RULES))
         therapist_box = QGroupBox("First therapist", self)
         therapist_box.setLayout(self.therapist_form.form_layout(clinic.THERAPIST_RULES))
+        owner_box = QGroupBox("Your login (the clinic's owner)", self)
+        owner_layout = QVBoxLayout(owner_box)
+        owner_layout.setContentsMargins(0, 0, 0, 0)
+        owner_layout.addWidget(self.owner_fields)
+        right = QVBoxLayout()
+        right.addWidget(therapist_box)
+        right.addWidget(owner_box)
+        right.addStretch(1)
         columns = QHBoxLayout()
         columns.addWidget(clinic_box, 1)
-        columns.addWidget(therapist_box, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Welcome to Front Desk", self))
         introduction = QLabel(
             "These details print on every receipt and superbill. You can change them later "
-            "in Settings. Just looking? Try the demo clinic: made-up clients in a file of "
-            "its own, kept apart from yours.",
+            "in Settings. Your login is the owner's: you add everyone else's in Settings ▸ "
+            "Users. Just looking? Try the demo clinic: made-up clients in a file of its own, "
+            "kept apart from yours.",
             self,
         )
         introduction.setWordWrap(True)
@@ -83,24 +100,32 @@ class SetupDialog(QDialog):
         self.resize(920, self.sizeHint().height() + ROOM_FOR_MESSAGES)
 
     @property
-    def forms(self) -> tuple[Form, Form]:
-        return self.clinic_form, self.therapist_form
+    def forms(self) -> tuple[Form, Form, Form]:
+        return self.clinic_form, self.therapist_form, self.owner_fields.form
 
     def save(self) -> None:
         valid = [form.check_all() for form in self.forms]
-        if not all(valid):
+        password = self.owner_fields.checked_password()
+        if not all(valid) or password is None:
             self._say(FIELDS_MESSAGE, about_fields=True)
             return
         try:
-            clinic.setup_clinic(self.clinic_form.values(), self.therapist_form.values())
+            owner = users.set_up_clinic(
+                self.clinic_form.values(),
+                self.therapist_form.values(),
+                self.owner_fields.form.values(),
+                password,
+            )
         except ValidationErrors as errors:
             self.clinic_form.show_errors(errors)
             self.therapist_form.show_errors(errors)
+            self.owner_fields.show_errors(errors)
             self._say(str(errors), about_fields=True)
             return
         except StorageError as error:
             self._say(refusal("Not saved", error))
             return
+        access.sign_in_as(owner)
         self.accept()
 
     def reject(self) -> None:

@@ -144,6 +144,18 @@ class ClientsScreen(QWidget):
         """The database is open: fill the list, keeping what was typed in the search box."""
         self.list_page.start()
 
+    def start_afresh(self) -> None:
+        """For the next person: the list with an empty search, every other page gone (each
+        is made again, for that person's role, when next wanted)."""
+        self.pages.setCurrentWidget(self.list_page)
+        for page in self._built.values():
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        self._built.clear()
+        self.list_page.search.clear()
+        self.list_page.refresh()
+        self.client_closed.emit()
+
     def confirm_leave(self) -> bool:
         """True when the screen may be left (asks first about unsaved changes)."""
         from ui.form_page import RecordFormPage

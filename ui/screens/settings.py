@@ -9,6 +9,7 @@ from ui.screens.backups_settings import BackupsSection
 from ui.screens.clinic_settings import ClinicSection, TherapistsSection
 from ui.screens.export_settings import ExportSection
 from ui.screens.fee_schedule import FeeScheduleSection
+from ui.screens.users_settings import UsersSection
 from ui.widgets import title
 
 
@@ -23,6 +24,7 @@ class SettingsScreen(QWidget):
         self.backups = BackupsSection(self)
         self.audit = AuditSection(self)
         self.exports = ExportSection(self)
+        self.users = UsersSection(self)
         self.sections = QTabWidget(self)
         self.sections.setAccessibleName("Settings sections")
         self.sections.setDocumentMode(True)
@@ -32,6 +34,7 @@ class SettingsScreen(QWidget):
         self.sections.addTab(self.backups, "Backups")
         self.sections.addTab(self.audit, "Audit")
         self.sections.addTab(self.exports, "Export")
+        self.sections.addTab(self.users, "Users")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title("Settings", self))

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from frontdesk import catalog, validation
+from frontdesk.access import Can, needs
 from frontdesk.fieldrules import FieldRule, NotBefore, clean_all, using
 from frontdesk.formatting import us_date
 from frontdesk.icd10 import Icd10Code
@@ -360,11 +361,13 @@ def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@needs(Can.READ_CLIENTS)
 def get_prescription(prescription_id: int) -> Prescription:
     """The prescription, or RecordMissing when it was deleted."""
     return records.get_record(Prescription, prescription_id, "prescription")
 
 
+@needs(Can.READ_CLIENTS)
 def diagnoses_of(prescription: Prescription) -> list[PrescriptionDiagnosis]:
     """The prescription's diagnoses, the primary first."""
     return list(prescription.diagnoses.order_by(PrescriptionDiagnosis.position))
@@ -390,6 +393,7 @@ def _check_case_is_the_clients(case_id: int | None, client_id: int) -> None:
         )
 
 
+@needs(Can.EDIT_PRESCRIPTIONS)
 def save_prescription(
     raw: Mapping[str, Any],
     client_id: int,
@@ -479,6 +483,7 @@ def form_values(prescription: Prescription) -> dict[str, Any]:
     }
 
 
+@needs(Can.READ_CLIENTS)
 def renew_values(prescription_id: int, today: date | None = None) -> dict[str, Any]:
     """Form values for a new prescription like an old one: written today, end date recomputed.
 

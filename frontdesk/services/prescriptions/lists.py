@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from peewee import Expression, ModelSelect, fn
 
+from frontdesk.access import Can, needs
 from frontdesk.models import (
     Client,
     Physician,
@@ -98,6 +99,7 @@ def _rows(prescriptions: list[Prescription], today: date) -> list[PrescriptionRo
     ]
 
 
+@needs(Can.READ_CLIENTS)
 def client_prescriptions(client_id: int, today: date | None = None) -> list[PrescriptionRow]:
     """A client's prescriptions, newest first, with their state on `today`."""
     query = newest_first(_with_names().where(Prescription.client == client_id))
@@ -118,6 +120,7 @@ def _is_clients_newest() -> Expression:
     )
 
 
+@needs(Can.READ_CLIENTS)
 def clinic_prescriptions(
     show: str = "attention", today: date | None = None
 ) -> list[PrescriptionRow]:

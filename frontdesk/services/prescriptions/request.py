@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from frontdesk.access import Can, needs
 from frontdesk.models import Client, Prescription
 from frontdesk.services import audit, clinic, records
 
 
+@needs(Can.EDIT_PRESCRIPTIONS)
 def request_form(
     client_id: int, prescription_id: int | None = None, actor: str = "", today: date | None = None
 ) -> bytes:

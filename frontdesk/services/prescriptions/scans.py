@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PureWindowsPath
 from typing import Any
 
+from frontdesk.access import Can, needs
 from frontdesk.models import Prescription, PrescriptionScan, database_proxy
 from frontdesk.services import audit, records
 from frontdesk.textsearch import normalize_text
@@ -174,6 +175,7 @@ def stored_name(filename: str, kind: ScanKind, prescription_id: int) -> str:
 # --- keeping it -------------------------------------------------------------------------
 
 
+@needs(Can.EDIT_PRESCRIPTIONS)
 def attach_scan(
     prescription_id: int, data: bytes, filename: str, actor: str = ""
 ) -> PrescriptionScan:
@@ -209,12 +211,14 @@ def _delete_scans(prescription_id: int) -> str:
     return ", ".join(f"#{scan_id}" for scan_id in ids)
 
 
+@needs(Can.READ_CLIENTS)
 def current_scan(prescription_id: int) -> PrescriptionScan | None:
     """The prescription's scanned copy, if one is kept."""
     query = PrescriptionScan.select().where(PrescriptionScan.prescription == prescription_id)
     return query.order_by(PrescriptionScan.id.desc()).first()
 
 
+@needs(Can.EDIT_PRESCRIPTIONS)
 def remove_scan(prescription_id: int, actor: str = "") -> bool:
     """Remove the prescription's scanned copy; False when there was none."""
     with database_proxy.atomic():

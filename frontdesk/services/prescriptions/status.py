@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import Expression, ModelSelect, fn
 
 from frontdesk import db
+from frontdesk.access import Can, needs
 from frontdesk.models import Prescription, Visit
 
 ENDING_SOON_DAYS = 30  # "ending soon" when it ends within this many days...
@@ -89,6 +90,7 @@ def counted_visits() -> Expression:
     return Visit.status.not_in(NOT_COUNTED)
 
 
+@needs(Can.READ_CLIENTS)
 def visits_used(
     prescription_ids: Iterable[int], through: date | None = None, exclude_visit: int | None = None
 ) -> dict[int, int]:
@@ -106,11 +108,13 @@ def visits_used(
     return {row.prescription_id: row.used for row in query}
 
 
+@needs(Can.READ_CLIENTS)
 def status_of(prescription: Prescription, today: date | None = None) -> PrescriptionStatus:
     """Visits used, left and the state on `today` (any date; visits dated after it not counted)."""
     return statuses([prescription], today or date.today())[prescription.id]
 
 
+@needs(Can.READ_CLIENTS)
 def statuses(prescriptions: list[Prescription], today: date) -> dict[int, PrescriptionStatus]:
     """The status of each prescription on `today`, by prescription id."""
     used = visits_used((p.id for p in prescriptions), through=today)
@@ -133,6 +137,7 @@ def newest_first(query: ModelSelect) -> ModelSelect:
     return query.order_by(Prescription.written_on.desc(), Prescription.id.desc())
 
 
+@needs(Can.READ_CLIENTS)
 def latest_status_by_client(
     client_ids: list[int], today: date | None = None
 ) -> dict[int, PrescriptionStatus]:
@@ -161,6 +166,7 @@ def latest_status_by_client(
     return current
 
 
+@needs(Can.READ_CLIENTS)
 def current_prescription(client_id: int, today: date | None = None) -> Prescription | None:
     status = latest_status_by_client([client_id], today).get(client_id)
     return Prescription.get_by_id(status.prescription_id) if status else None

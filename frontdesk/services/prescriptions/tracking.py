@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import catalog
+from frontdesk.access import Can, needs
 from frontdesk.formatting import us_date
 from frontdesk.models import Prescription
 from frontdesk.services import records
@@ -44,6 +45,7 @@ def _booked(prescription: Prescription, exclude_visit: int | None) -> int:
     return visits_used([prescription.id], exclude_visit=exclude_visit).get(prescription.id, 0)
 
 
+@needs(Can.READ_CLIENTS)
 def prescription_for_visit(client_id: int, day: date) -> Prescription | None:
     """The client's prescription a visit on `day` falls under.
 
@@ -63,6 +65,7 @@ def prescription_for_visit(client_id: int, day: date) -> Prescription | None:
     return None
 
 
+@needs(Can.READ_CLIENTS)
 def check_visit(
     client_id: int,
     day: date,

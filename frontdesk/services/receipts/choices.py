@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk import formatting
+from frontdesk.access import Can, needs
 from frontdesk.models import Payment, PaymentAllocation, Visit
 from frontdesk.services import ledger
 from frontdesk.services.receipts import facts
@@ -30,6 +31,7 @@ class VisitChoice:
     charge_cents: int  # after discounts, fees included
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def payment_choices(client_id: int, limit: int = CHOICE_LIMIT) -> list[PaymentChoice]:
     """The client's live payments that were put on visits, newest first."""
     on_visits = PaymentAllocation.select(PaymentAllocation.payment)
@@ -51,6 +53,7 @@ def _payment_choice(payment: Payment) -> PaymentChoice:
     return PaymentChoice(payment.id, payment.received_on, " · ".join(parts), payment.amount_cents)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def visit_choices(client_id: int, limit: int = CHOICE_LIMIT) -> list[VisitChoice]:
     """The client's charged visits (treated, or with a fee), newest first."""
     query = (
@@ -72,6 +75,7 @@ def _visit_choice(visit: Visit, charge_cents: int) -> VisitChoice:
     return VisitChoice(visit.id, day, " · ".join(parts), medical, charge_cents)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def clients_with_activity(start: date, end: date) -> list[int]:
     """Clients with a charged visit or a ledger entry from `start` to `end`, by id."""
     visited = Visit.select(Visit.client).where(facts.dated(start, end) & facts.billed())

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk import icd10
+from frontdesk.access import Can, needs
 from frontdesk.formatting import us_date
 from frontdesk.models import Client, Prescription, Visit
 from frontdesk.services import clinic
@@ -22,6 +23,7 @@ from frontdesk.services.receipts.facts import has_address
 MAX_LETTERED = 12  # a claim form letters its diagnoses A to L
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def clinic_problems() -> list[Problem]:
     profile = clinic.clinic_profile()
     if profile is None:
@@ -117,6 +119,7 @@ def _diagnosis_problems(part: dict[str, Any], rx_id: int) -> list[Problem]:
     return problems
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def visit_problems(parts: Sequence[dict[str, Any]]) -> list[Problem]:
     """What is wrong with the medical visits: diagnoses, dates, treatments beyond the count."""
     medical = [part for part in parts if part["medical"]]
@@ -148,6 +151,7 @@ def lettering_problems(parts: Sequence[dict[str, Any]], codes: Sequence[str]) ->
     ]
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def find_problems(
     client: Client, visits: Sequence[Visit], parts: Sequence[dict[str, Any]]
 ) -> tuple[Problem, ...]:

@@ -10,6 +10,7 @@ from datetime import date
 from string import ascii_uppercase
 from typing import Any
 
+from frontdesk.access import Can, needs
 from frontdesk.formatting import us_date
 from frontdesk.models import Client, Visit
 from frontdesk.services.receipts import completeness, facts
@@ -119,6 +120,7 @@ def receipt_totals(
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def draft_receipt(
     client_id: int, *, payment_id: int | None = None, visit_ids: Sequence[int] = ()
 ) -> Draft:
@@ -192,6 +194,7 @@ def _payers(client_id: int, parts: Sequence[dict[str, Any]], end: date) -> dict[
     return {"coverages": facts.coverage_parts(coverage_ids), "cases": facts.case_parts(case_ids)}
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def draft_superbill(client_id: int, start: date, end: date) -> Draft:
     """A superbill of the client's medical visits from `start` to `end`, for a claim.
 
@@ -256,6 +259,7 @@ def statement_totals(
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def draft_statement(client_id: int, start: date, end: date) -> Draft:
     """Every visit and ledger entry of the client from `start` to `end`, with totals.
 
@@ -281,6 +285,7 @@ def draft_statement(client_id: int, start: date, end: date) -> Draft:
 # --- looking again ----------------------------------------------------------------------------
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def redraft(draft: Draft) -> Draft:
     """The same document drafted again from the database as it is now."""
     request = draft.content["request"]
@@ -294,6 +299,7 @@ def redraft(draft: Draft) -> Draft:
     return draft_statement(draft.client_id, start, end)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def check(draft: Draft) -> tuple[Problem, ...]:
     """The draft's completeness problems, found again in the database as it is now.
 

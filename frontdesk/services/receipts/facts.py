@@ -15,6 +15,7 @@ from typing import Any
 from peewee import JOIN, Expression
 
 from frontdesk import formatting
+from frontdesk.access import Can, needs
 from frontdesk.models import (
     AddressMixin,
     Client,
@@ -60,6 +61,7 @@ def has_address(record: AddressMixin) -> bool:
 # --- who: the clinic, the client, therapists, physicians --------------------------------------
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def clinic_part() -> dict[str, Any]:
     """The letterhead: the clinic as its profile says now."""
     profile = clinic.clinic_profile()
@@ -77,10 +79,12 @@ def clinic_part() -> dict[str, Any]:
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def get_client(client_id: int) -> Client:
     return records.get_record(Client, client_id, "client")
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def client_part(client: Client) -> dict[str, Any]:
     return {
         "client_id": client.id,
@@ -91,6 +95,7 @@ def client_part(client: Client) -> dict[str, Any]:
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def therapist_parts(visits: Iterable[Visit]) -> list[dict[str, Any]]:
     """Each treating therapist once, in the order they first appear."""
     found = {visit.therapist_id: visit.therapist for visit in visits}
@@ -107,6 +112,7 @@ def therapist_parts(visits: Iterable[Visit]) -> list[dict[str, Any]]:
     ]
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def prescriptions_of(parts: Sequence[dict[str, Any]]) -> list[Prescription]:
     """The prescriptions the medical visits were given under, oldest written first."""
     ids = {part["prescription_id"] for part in parts if part["prescription_id"] is not None}
@@ -119,6 +125,7 @@ def prescriptions_of(parts: Sequence[dict[str, Any]]) -> list[Prescription]:
     return list(query)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def prescription_part(prescription: Prescription) -> dict[str, Any]:
     physician = prescription.physician
     return {
@@ -154,6 +161,7 @@ def dated(start: date, end: date) -> Expression:
     return (Visit.starts_at >= datetime.combine(start, time.min)) & (Visit.starts_at < after_end)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def visits_in_range(client_id: int, start: date, end: date) -> list[Visit]:
     """The client's charged visits from `start` to `end`."""
     return list(
@@ -161,6 +169,7 @@ def visits_in_range(client_id: int, start: date, end: date) -> list[Visit]:
     )
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def chosen_visits(client_id: int, visit_ids: Iterable[int]) -> list[Visit]:
     """The client's visits chosen for a receipt; another client's or an uncharged one refused."""
     wanted = set(visit_ids)
@@ -175,6 +184,7 @@ def chosen_visits(client_id: int, visit_ids: Iterable[int]) -> list[Visit]:
     return found
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def paid_visits(payment_id: int, client_id: int) -> tuple[Payment, list[Visit]]:
     """A live payment of the client and the visits it was put on."""
     payment = Payment.get_or_none(Payment.id == payment_id)
@@ -193,6 +203,7 @@ def paid_visits(payment_id: int, client_id: int) -> tuple[Payment, list[Visit]]:
     return payment, found
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def client_of_payment(payment_id: int) -> int:
     payment = Payment.get_or_none(Payment.id == payment_id)
     if payment is None:
@@ -296,6 +307,7 @@ def _net(lines: Iterable[dict[str, Any]]) -> int:
     return sum(line["charge_cents"] - line["discount_cents"] for line in lines)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def visit_part(
     visit: Visit,
     lines: list[ServiceLine],
@@ -371,6 +383,7 @@ def gratuity_share(payment: Payment, amount_cents: int) -> int:
     return payment.gratuity_cents * amount_cents // payment.amount_cents
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def payment_part(payment: Payment, amount_cents: int) -> dict[str, Any]:
     return {
         "payment_id": payment.id,
@@ -394,6 +407,7 @@ def _payments_on(allocations: Iterable[PaymentAllocation]) -> list[dict[str, Any
     return [payment_part(payment, applied[pid]) for pid, payment in payments.items()]
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def gather_visits(visits: Sequence[Visit]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The visits' parts (in date order) and the live payments put on them."""
     ids = [visit.id for visit in visits]
@@ -417,6 +431,7 @@ def gather_visits(visits: Sequence[Visit]) -> tuple[list[dict[str, Any]], list[d
 # --- the ledger over a period -----------------------------------------------------------------
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def ledger_parts(client_id: int, start: date, end: date) -> list[dict[str, Any]]:
     """Every ledger entry received from `start` to `end`: voids and what they cancel uncounted."""
     entries = list(
@@ -456,6 +471,7 @@ def _entry_part(entry: Payment, voided: bool, originals: dict[int, date]) -> dic
 # --- who pays: coverage and injury cases ------------------------------------------------------
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def coverage_part(coverage: Coverage) -> dict[str, Any]:
     relation = dict(RELATIONSHIP_CHOICES).get(coverage.subscriber_relation, "")
     return {
@@ -471,6 +487,7 @@ def coverage_part(coverage: Coverage) -> dict[str, Any]:
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def case_part(case: InjuryCase) -> dict[str, Any]:
     return {
         "case_id": case.id,
@@ -486,6 +503,7 @@ def case_part(case: InjuryCase) -> dict[str, Any]:
     }
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def coverage_parts(coverage_ids: Iterable[int]) -> list[dict[str, Any]]:
     query = (
         Coverage.select(Coverage, Payer)
@@ -496,6 +514,7 @@ def coverage_parts(coverage_ids: Iterable[int]) -> list[dict[str, Any]]:
     return [coverage_part(coverage) for coverage in query]
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def case_parts(case_ids: Iterable[int]) -> list[dict[str, Any]]:
     query = (
         InjuryCase.select(InjuryCase, Payer)

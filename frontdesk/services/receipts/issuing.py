@@ -18,6 +18,7 @@ from typing import Any
 
 from peewee import fn
 
+from frontdesk.access import Can, needs
 from frontdesk.models import Client, ClinicProfile, Receipt, database_proxy
 from frontdesk.services import audit, clinic, records
 from frontdesk.services.receipts.common import KIND_LABELS, KINDS, Draft, ReceiptRefused
@@ -49,6 +50,7 @@ def _with_logo(content: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**content, "clinic": {**content["clinic"], "logo": logo}}
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def preview_pdf(draft: Draft) -> bytes:
     """The draft as it will print, with "Receipt no. assigned when printed" for its number."""
     return render(draft.content)
@@ -72,6 +74,7 @@ def _snapshot_text(content: Mapping[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def issue(draft: Draft, actor: str = "", *, today: date | None = None) -> Receipt:
     """Number the draft and keep exactly what it shows; audited as printed.
 
@@ -98,6 +101,7 @@ def issue(draft: Draft, actor: str = "", *, today: date | None = None) -> Receip
     return receipt
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def get_receipt(receipt_id: int) -> Receipt:
     return records.get_record(Receipt, receipt_id, "receipt")
 
@@ -107,11 +111,13 @@ def snapshot_of(receipt: Receipt) -> dict[str, Any]:
     return json.loads(receipt.snapshot)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def receipt_pdf(receipt_id: int) -> bytes:
     """The original document, drawn from its snapshot only."""
     return render(snapshot_of(get_receipt(receipt_id)))
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def duplicate_pdf(receipt_id: int, actor: str = "") -> bytes:
     """The original again, marked "DUPLICATE of receipt N" on every page; audited as a reprint."""
     receipt = get_receipt(receipt_id)
@@ -169,6 +175,7 @@ def _amount(receipt: Receipt) -> int:
     return snapshot_of(get_receipt(receipt.id)).get("amount_cents", 0)
 
 
+@needs(Can.ISSUE_RECEIPTS)
 def list_receipts(search: str = "", limit: int = LIST_LIMIT) -> list[ReceiptRow]:
     """Receipts issued, newest first; `search` finds a number, a client's name or a kind."""
     head = fn.SUBSTR(Receipt.snapshot, 1, HEAD_LENGTH).alias("head")

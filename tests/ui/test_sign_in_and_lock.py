@@ -1,0 +1,180 @@
+"""Signing in at start, the window locking itself, signing out and switching user, and what
+each role's window shows."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import (
+    click_button,
+    enter_text,
+    find_input,
+    focused_name,
+    press,
+    visible_texts,
+    working_in,
+)
+from PySide6.QtCore import Qt
+
+from frontdesk import access
+from frontdesk.models import AuditEvent, Therapist, User
+from frontdesk.services import users
+from ui import app as app_module
+from ui.main_window import MainWindow
+from ui.sign_in import OwnerLoginDialog, SignInDialog
+
+PASSWORD = "harbor lights 42"
+
+
+@pytest.fixture
+def logins(set_up_clinic) -> dict[str, User]:
+    """An owner, a front-desk login and a therapist's, made by the owner."""
+    therapist = Therapist.get()
+    return {
+        "owner": users.add_user(
+            {"username": "dana", "full_name": "Dana Reyes", "role": "Owner"}, PASSWORD
+        ),
+        "desk": users.add_user(
+            {"username": "sam", "full_name": "Sam Ortiz", "role": "Front desk"}, PASSWORD
+        ),
+        "therapist": users.add_user(
+            {"username": "hannah", "full_name": "Hannah Okafor", "role": "Therapist"},
+            PASSWORD,
+            therapist.id,
+        ),
+    }
+
+
+@pytest.fixture
+def window_for(qtbot, open_window, db_path, logins):
+    """The main window with the given login signed in."""
+
+    def build(username: str) -> MainWindow:
+        access.sign_in_as(users.sign_in(username, PASSWORD))
+        window = open_window(db_path)
+        qtbot.waitUntil(lambda: focused_name() == "Find client")
+        return window
+
+    return build
+
+
+def sign_in_on(qtbot, parent, username: str, password: str = PASSWORD) -> None:
+    enter_text(qtbot, parent, "Login name", username)
+    enter_text(qtbot, parent, "Password", password)
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def rail(window: MainWindow) -> list[str]:
+    return [
+        window.nav.item(row).text()
+        for row in range(window.nav.count())
+        if not window.nav.isRowHidden(row)
+    ]
+
+
+def test_the_sign_in_refuses_a_wrong_password_beside_it_and_admits_the_right_one(qtbot, logins):
+    dialog = SignInDialog("Harbor Medical Massage")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: focused_name() == "Login name")
+    sign_in_on(qtbot, dialog, "sam", "not my password")
+    assert "That login name and password do not match" in " ".join(visible_texts(dialog))
+    assert find_input(dialog, "Password").text() == ""  # typed again, never shown
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        sign_in_on(qtbot, dialog, "sam")
+    assert access.signed_in().username == "sam"
+
+
+def test_the_start_asks_who_works_before_any_record_shows(qtbot, logins, open_window, db_path):
+    shell = open_window(db_path)
+
+    def sign_in(dialog) -> None:
+        sign_in_on(qtbot, dialog, "hannah")
+
+    with access.acting_as(None), working_in(qtbot, SignInDialog, sign_in):
+        assert app_module._who_works(shell) == app_module.SIGNED_IN
+        assert access.signed_in().username == "hannah"
+
+
+def test_a_clinic_from_before_logins_makes_the_owner_s_once(
+    qtbot, set_up_clinic, open_window, db_path
+):
+    shell = open_window(db_path)
+
+    def make_owner(dialog) -> None:
+        enter_text(qtbot, dialog, "Login name", "dana")
+        enter_text(qtbot, dialog, "Full name", "Dana Reyes")
+        enter_text(qtbot, dialog, "Password", PASSWORD)
+        enter_text(qtbot, dialog, "Confirm password", PASSWORD)
+        click_button(qtbot, dialog, "Make the login and sign in")
+
+    with access.acting_as(None), working_in(qtbot, OwnerLoginDialog, make_owner):
+        assert app_module._who_works(shell) == app_module.SIGNED_IN
+        assert access.signed_in().role == access.OWNER
+    assert [(u.username, u.role) for u in User.select()] == [("dana", "owner")]
+
+
+def test_the_status_bar_names_the_person_and_the_rail_shows_their_role_s_screens(window_for):
+    window = window_for("sam")
+    assert find_input(window, "Signed in").text() == "Signed in: Sam Ortiz (Front desk)"
+    assert rail(window) == ["Clients", "Prescriptions", "Insurers", "Visits", "Receipts"]
+
+
+def test_a_therapist_sees_no_insurers_receipts_or_settings_and_cannot_add_clients(window_for):
+    window = window_for("hannah")
+    assert rail(window) == ["Clients", "Prescriptions", "Visits"]
+    new_client = [a for a in window.file_menu.actions() if a.text() == "&New client"]
+    assert new_client and not new_client[0].isVisible()
+
+
+def test_the_idle_window_locks_and_keeps_a_half_typed_intake(qtbot, window_for):
+    window = window_for("sam")
+    window.new_client()
+    enter_text(qtbot, window, "First name", "Zelda")
+    window.session.idle.set_minutes(0)  # no time at all: locks on the next turn
+    qtbot.waitUntil(lambda: window.session.covered, timeout=2000)
+    cover = window.session.cover
+    assert cover.geometry() == window.rect()
+    assert not window.centralWidget().isEnabled()
+    assert "Locked while Sam Ortiz was away" in " ".join(visible_texts(cover))
+    assert find_input(cover, "Login name").text() == "sam"
+    window.session.idle.set_minutes(10)
+    sign_in_on(qtbot, cover, "sam")
+    assert not window.session.covered and window.centralWidget().isEnabled()
+    assert find_input(window, "First name").text() == "Zelda"  # nothing typed was lost
+
+
+def test_only_the_same_person_or_an_owner_unlocks(qtbot, window_for):
+    window = window_for("sam")
+    window.new_client()
+    enter_text(qtbot, window, "First name", "Zelda")
+    window.session.lock()
+    cover = window.session.cover
+    sign_in_on(qtbot, cover, "hannah")
+    assert window.session.covered
+    assert "Only Sam Ortiz or the clinic's owner can unlock" in " ".join(visible_texts(cover))
+    sign_in_on(qtbot, cover, "dana")
+    assert not window.session.covered
+    assert access.signed_in().username == "dana"
+    assert find_input(window, "Find client").isVisible()  # nothing of Sam's left open
+    assert find_input(window, "Signed in").text() == "Signed in: Dana Reyes (Owner)"
+
+
+def test_signing_out_covers_the_window_until_anyone_signs_in(qtbot, window_for):
+    window = window_for("dana")
+    window.session.sign_out()
+    assert window.session.covered and access.signed_in() is None
+    assert find_input(window.session.cover, "Login name").text() == ""
+    sign_in_on(qtbot, window.session.cover, "hannah")
+    assert rail(window) == ["Clients", "Prescriptions", "Visits"]
+    assert find_input(window, "Signed in").text() == "Signed in: Hannah Okafor (Therapist)"
+    actions = [e.action for e in AuditEvent.select().where(AuditEvent.entity == "user")]
+    assert actions[-2:] == ["sign_in", "sign_in"]  # dana at the start, hannah after
+
+
+def test_ctrl_l_locks_the_window(qtbot, window_for):
+    window = window_for("sam")
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.covered
