@@ -1,8 +1,15 @@
-"""The `frontdesk` command: open the program, or work on a database file."""
+"""The `frontdesk` command: open the program, or work on a database file.
+
+An encrypted database file's passphrase comes from the environment variable
+FRONTDESK_PASSPHRASE, or is asked for when the command runs at a terminal; a new one (for
+`encrypt` and `change-passphrase`) from FRONTDESK_NEW_PASSPHRASE, or is asked for twice.
+Never from the command line, and never printed or logged.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import logging
 import os
@@ -19,6 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHELL_ENTRY_POINTS = "frontdesk.shell"
+PASSPHRASE_VARIABLE = "FRONTDESK_PASSPHRASE"
+NEW_PASSPHRASE_VARIABLE = "FRONTDESK_NEW_PASSPHRASE"
+_passphrases: dict[Path, str] = {}  # asked once per command, forgotten when it ends
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a backup (the current file is backed up first)"
     )
     restore.add_argument("backup_file", type=Path, metavar="BACKUP")
+    commands.add_parser(
+        "encrypt", help="encrypt the database file with a new passphrase (asked twice)"
+    )
+    commands.add_parser("change-passphrase", help="change the encrypted database file's passphrase")
     return parser
 
 
@@ -97,12 +111,86 @@ def _add_export_commands(commands: argparse._SubParsersAction) -> None:
         listing.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
 
 
+# --- passphrases ---------------------------------------------------------------------------------
+
+
+def _passphrase(path: Path) -> str | None:
+    """The passphrase of an encrypted file (None for a plain one): FRONTDESK_PASSPHRASE, else
+    asked at a terminal; PassphraseNeeded when neither can give it."""
+    from frontdesk import db
+
+    if not db.is_encrypted(path):
+        return None
+    if path not in _passphrases:
+        given = os.environ.get(PASSPHRASE_VARIABLE)
+        if given is None and not sys.stdin.isatty():
+            raise db.PassphraseNeeded(
+                f"{path.name} is encrypted: set {PASSPHRASE_VARIABLE} to its passphrase, "
+                "or run the command at a terminal to type it."
+            )
+        _passphrases[path] = given if given is not None else getpass.getpass("Passphrase: ")
+    return _passphrases[path]
+
+
+def _new_passphrase() -> str:
+    """A new passphrase: FRONTDESK_NEW_PASSPHRASE, else typed twice at a terminal."""
+    from frontdesk import encryption, validation
+
+    given = os.environ.get(NEW_PASSPHRASE_VARIABLE)
+    if given is None:
+        if not sys.stdin.isatty():
+            raise validation.ValidationError(
+                "New passphrase", f"set {NEW_PASSPHRASE_VARIABLE}, or run this at a terminal"
+            )
+        given = getpass.getpass("New passphrase: ")
+        if getpass.getpass("New passphrase again: ") != given:
+            raise validation.ValidationError("New passphrase", "the two did not match; try again")
+    return encryption.check_passphrase(given, "New passphrase")
+
+
+def run_encrypt(path: Path) -> int:
+    """Encrypt the plain database file with a new passphrase; 1 when it is refused."""
+    from frontdesk import db, encryption, validation
+    from frontdesk.services.backup import BackupError
+    from frontdesk.storage_errors import StorageError
+
+    if not path.is_file():
+        print(f"Not encrypted: {path}: no such database file", file=sys.stderr)
+        return 1
+    refusals = (validation.ValidationError, StorageError, BackupError, db.DatabaseUnavailable)
+    try:
+        if db.is_encrypted(path):
+            raise StorageError(f"{path.name} is encrypted already", "Nothing was changed.")
+        safety = encryption.encrypt_database(path, _new_passphrase())
+    except refusals as refusal:
+        print(f"Not encrypted: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    print(
+        f"{path}: encrypted. The file as it was, unencrypted, is kept as the backup "
+        f"{safety.path}; delete it once the encrypted file opens."
+    )
+    return 0
+
+
+def run_change_passphrase(path: Path) -> int:
+    """Change the encrypted database file's passphrase; 1 when it is refused."""
+    from frontdesk import encryption, validation
+
+    def change(_backup: Any) -> str:
+        encryption.change_passphrase(_passphrase(path) or "", _new_passphrase())
+        return f"{path}: passphrase changed; backups from now on use the new one."
+
+    return _on_database(path, "Passphrase not changed", change, validation.ValidationError)
+
+
 def run_demo(path: Path) -> int:
     from frontdesk import db
     from frontdesk.demo import DatabaseNotEmpty, build_demo_clinic
 
     try:
-        db.open_database(path)
+        db.open_database(path, passphrase=_passphrase(path))
         count = build_demo_clinic()
     except (db.DatabaseUnavailable, DatabaseNotEmpty) as refusal:
         print(f"{path}: {refusal}", file=sys.stderr)
@@ -118,7 +206,7 @@ def run_check(path: Path) -> int:
         print(f"{path}: no such database file", file=sys.stderr)
         return 1
     try:
-        database = db.open_database(path, migrate=False)
+        database = db.open_database(path, migrate=False, passphrase=_passphrase(path))
         problems = db.check_database(database)
     except db.DatabaseUnavailable as error:
         print(f"{path}: PROBLEM: {error}")
@@ -197,7 +285,7 @@ def _open_existing(path: Path) -> None:
 
     if not path.exists():
         raise CannotPrint(f"{path}: no such database file")
-    db.open_database(path)
+    db.open_database(path, passphrase=_passphrase(path))
 
 
 def _refusals() -> tuple[type[Exception], ...]:
@@ -252,17 +340,20 @@ def run_statements(path: Path, year_text: str, folder: Path) -> int:
 # --- backups -------------------------------------------------------------------------------------
 
 
-def _on_database(path: Path, refused: str, work: Callable[[Any], str]) -> int:
+def _on_database(
+    path: Path, refused: str, work: Callable[[Any], str], *more_refusals: type[Exception]
+) -> int:
     """Open the database file, do `work(backup module)` and print what it says; on a refusal
     print "`refused`: why" and return 1."""
     from frontdesk import db
     from frontdesk.services import backup
     from frontdesk.storage_errors import StorageError
 
+    refusals = (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError)
     try:
         _open_existing(path)
         said = work(backup)
-    except (CannotPrint, backup.BackupError, db.DatabaseUnavailable, StorageError) as refusal:
+    except (*refusals, *more_refusals) as refusal:
         print(f"{refused}: {refusal}", file=sys.stderr)
         return 1
     finally:
@@ -296,7 +387,7 @@ def run_restore(path: Path, backup_file: Path) -> int:
     from frontdesk.services import recovery
 
     try:
-        damage = recovery.damage_in(path) if path.exists() else []
+        damage = recovery.damage_in(path, passphrase=_passphrase(path)) if path.exists() else []
     except db.DatabaseUnavailable as refusal:
         print(f"Not restored: {refusal}", file=sys.stderr)
         return 1
@@ -312,7 +403,9 @@ def _restore_over_damaged(path: Path, backup_file: Path) -> int:
     from frontdesk.storage_errors import StorageError
 
     try:
-        result = recovery.restore_over_damaged(path, recovery.good_backup(backup_file))
+        passphrase = _passphrase(path)
+        chosen = recovery.good_backup(backup_file, passphrase=passphrase)
+        result = recovery.restore_over_damaged(path, chosen, passphrase=passphrase)
     except (backup.BackupError, StorageError, db.DatabaseUnavailable, OSError) as refusal:
         print(f"Not restored: {refusal}", file=sys.stderr)
         return 1
@@ -430,7 +523,10 @@ def main(argv: list[str] | None = None) -> int:
     from frontdesk.services.audit import pc_user
 
     with access.acting_as(access.command_line(pc_user())):  # whoever holds the file
-        return _run_command(args, path)
+        try:
+            return _run_command(args, path)
+        finally:
+            _passphrases.clear()
 
 
 def _run_command(args: argparse.Namespace, path: Path) -> int:
@@ -450,6 +546,10 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         return run_backup(path, args.to)
     if args.command == "restore":
         return run_restore(path, args.backup_file)
+    if args.command == "encrypt":
+        return run_encrypt(path)
+    if args.command == "change-passphrase":
+        return run_change_passphrase(path)
     print(path)  # where
     return 0
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from peewee import SQL, DatabaseError, Expression, Field, IntegrityError, SqliteDatabase
@@ -45,6 +46,135 @@ PRAGMAS = {
 
 class DatabaseUnavailable(Exception):
     """The file cannot be used as the clinic's database; the message says why."""
+
+
+class PassphraseNeeded(DatabaseUnavailable):
+    """The file is encrypted and no passphrase was given; nothing was read or written."""
+
+
+class WrongPassphrase(DatabaseUnavailable):
+    """The passphrase given does not open the encrypted file; nothing was written."""
+
+
+# --- encrypted files (SQLCipher) ------------------------------------------------
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+SMALLEST_PAGE = 512  # a database file is whole pages of 512 to 65536 bytes
+
+# The engines' own errors. sqlcipher3's are not subclasses of sqlite3's; they join the tuple
+# when an encrypted file first loads that module (a plain clinic never does). Catch them as
+# `db.ENGINE_ERRORS` (looked up when the error comes), never through an imported copy.
+ENGINE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+_cipher_module: ModuleType | None = None
+
+
+def is_encrypted(path: Path | str) -> bool:
+    """A non-empty file that does not begin as a plain SQLite file does (SQLCipher's begins
+    with random bytes), made of whole pages (so a text file is not taken for one), and not a
+    plain one with its first bytes damaged."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(100)
+            size = os.fstat(file.fileno()).st_size
+    except OSError:
+        return False
+    if not start or start.startswith(PLAIN_HEADER) or _plain_with_damaged_start(start):
+        return False
+    return size % SMALLEST_PAGE == 0
+
+
+def _plain_with_damaged_start(start: bytes) -> bool:
+    """A plain file whose first bytes were damaged still holds, at offset 96, the version of
+    the SQLite that last wrote it (3xxxxxx); an encrypted file has random bytes there."""
+    return 3_000_000 <= int.from_bytes(start[96:100], "big") < 4_000_000
+
+
+def sqlcipher() -> ModuleType:
+    """sqlcipher3's DB-API module, loaded (a few ms) only when an encrypted file is used."""
+    global _cipher_module, ENGINE_ERRORS
+    if _cipher_module is None:
+        from playhouse.sqlcipher_ext import sqlcipher as module  # with peewee's adapters
+
+        quiet = module.connect(":memory:")
+        quiet.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is not logged to stderr
+        quiet.close()
+        ENGINE_ERRORS = (sqlite3.Error, module.Error)
+        _cipher_module = module
+    return _cipher_module
+
+
+def _key_pragma(passphrase: str, pragma: str = "key") -> str:
+    quoted = passphrase.replace("'", "''")
+    return f"PRAGMA {pragma} = '{quoted}'"
+
+
+def connect_file(
+    path: Path | str, passphrase: str | None = None, *, mode: str | None = None
+) -> Any:
+    """A DB-API connection to a database file: the standard sqlite3 module's for a plain file
+    (`passphrase` None), else sqlcipher3's keyed with the passphrase. Both ends of a copy must
+    come from the same module. `mode` ("ro", "rw") opens through a URI that never creates it.
+    """
+    location, uri = str(path), False
+    if mode is not None:
+        location, uri = f"{Path(path).resolve().as_uri()}?mode={mode}", True
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if passphrase is None:
+        return sqlite3.connect(location, uri=uri, timeout=timeout)
+    connection = sqlcipher().connect(location, uri=uri, timeout=timeout)
+    connection.execute(_key_pragma(passphrase))  # never fails: the key is tried at first read
+    return connection
+
+
+def passphrase_for(path: Path | str, passphrase: str | None) -> str | None:
+    """The key to read `path` with: `passphrase` when the file is encrypted, else None."""
+    return passphrase if is_encrypted(path) else None
+
+
+def export_database(
+    source: Path, source_passphrase: str | None, target: Path, target_passphrase: str | None
+) -> None:
+    """Copy `source` into the new empty file `target`, encrypted with `target_passphrase` (plain
+    for None) whatever the source's form: SQLCipher's sqlcipher_export, then the schema
+    version, which the export leaves out."""
+    connection = sqlcipher().connect(
+        str(source), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    try:
+        if source_passphrase is not None:
+            connection.execute(_key_pragma(source_passphrase))
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(
+            "ATTACH DATABASE ? AS exported KEY ?", (str(target), target_passphrase or "")
+        )
+        try:
+            connection.execute("SELECT sqlcipher_export('exported')")
+            connection.execute(f"PRAGMA exported.user_version = {int(version)}")
+        finally:
+            connection.execute("DETACH DATABASE exported")
+    finally:
+        connection.close()
+
+
+def copy_database(
+    source: Path, source_passphrase: str | None, target: Path, target_passphrase: str | None
+) -> None:
+    """Copy the database file `source` into the new empty file `target`, encrypted with
+    `target_passphrase` (plain for None): page by page when both are in the same form (the
+    online backup API re-keys an encrypted copy), else through `export_database`."""
+    if (source_passphrase is None) != (target_passphrase is None):
+        export_database(source, source_passphrase, target, target_passphrase)
+        return
+    reader = connect_file(source, source_passphrase, mode="ro")
+    try:
+        writer = connect_file(target, target_passphrase)
+        try:
+            reader.backup(writer)
+            writer.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            writer.close()
+    finally:
+        reader.close()
 
 
 def _create_private_file(path: Path) -> None:
@@ -136,6 +266,8 @@ class ClinicDatabase(SqliteDatabase):
     file taken between saves holds everything saved.
     """
 
+    passphrase: str | None = None  # a plain file's
+
     def __init__(self, path: Path) -> None:
         super().__init__(
             str(path),
@@ -148,9 +280,12 @@ class ClinicDatabase(SqliteDatabase):
 
     def _connect(self) -> sqlite3.Connection:
         connection = super()._connect()
+        self._note_identity()
+        return connection
+
+    def _note_identity(self) -> None:
         if self.identity is None:  # the file as first opened: a later thread's connection
             self.identity = _file_identity(self.path)  # must not vouch for a replaced one
-        return connection
 
     def translate(self, error: BaseException) -> BaseException:
         return storage_error(error, self.path.name) or error
@@ -198,7 +333,7 @@ class ClinicDatabase(SqliteDatabase):
         """Copy what the write-ahead log holds into the database file itself."""
         try:
             self._state.conn.execute(f"PRAGMA wal_checkpoint({mode})")
-        except sqlite3.Error:
+        except ENGINE_ERRORS:
             log.debug("the write-ahead log could not be checkpointed yet; the next save will")
 
     def close(self) -> bool:
@@ -207,8 +342,48 @@ class ClinicDatabase(SqliteDatabase):
         return super().close()
 
 
-def open_database(path: Path | str, *, migrate: bool = True) -> ClinicDatabase:
+class EncryptedClinicDatabase(ClinicDatabase):
+    """The clinic's file encrypted with SQLCipher: each connection (one per thread) is opened
+    by sqlcipher3 and keyed with the passphrase first; everything else is ClinicDatabase's.
+
+    Deriving the key from the passphrase takes about 0.1 s per connection.
+    """
+
+    def __init__(self, path: Path, passphrase: str) -> None:
+        super().__init__(path)
+        self.passphrase = passphrase
+        self.server_version = sqlcipher().sqlite_version_info
+
+    def _connect(self) -> Any:
+        connection = sqlcipher().connect(
+            self.database, timeout=self._timeout, isolation_level=None, **self.connect_params
+        )
+        try:
+            connection.execute(_key_pragma(self.passphrase))
+            self._add_conn_hooks(connection)  # the pragmas read the first page: a wrong key fails
+        except BaseException:
+            connection.close()
+            raise
+        self._note_identity()
+        return connection
+
+    def rekey(self, passphrase: str) -> None:
+        """Encrypt the file with a new passphrase; later connections and backups use it.
+
+        Another thread's connection still open with the old one can no longer read.
+        """
+        self.execute_sql(_key_pragma(passphrase, "rekey"))
+        self.passphrase = passphrase
+
+
+def open_database(
+    path: Path | str, *, migrate: bool = True, passphrase: str | None = None
+) -> ClinicDatabase:
     """Open (creating if needed) the database file and bind the models to it.
+
+    An encrypted file needs its passphrase: without one PassphraseNeeded, with a wrong one
+    WrongPassphrase, and nothing is written to it. A new (empty) file given a passphrase is
+    encrypted from its first page; a plain one opens as it is, whatever is given.
 
     Raises DatabaseUnavailable, with a message a person can act on, when the file
     cannot be created, is not a database, is locked, is on a full disk, or is from
@@ -216,7 +391,7 @@ def open_database(path: Path | str, *, migrate: bool = True) -> ClinicDatabase:
     """
     path = Path(path)
     try:
-        return _open(path, migrate)
+        return _open(path, migrate, passphrase)
     except StorageError as error:
         close_database()
         raise DatabaseUnavailable(str(error)) from error
@@ -232,27 +407,54 @@ def open_database(path: Path | str, *, migrate: bool = True) -> ClinicDatabase:
         ) from error
 
 
-def _open(path: Path, migrate: bool) -> ClinicDatabase:
+def _open(path: Path, migrate: bool, passphrase: str | None) -> ClinicDatabase:
     if not path.exists():
         _create_private_file(path)
         log.info("created a new database file")
-    database = ClinicDatabase(path)
+    database = _clinic_database(path, passphrase)
     models.database_proxy.initialize(database)
     try:
         database.connect(reuse_if_open=True)
     except DatabaseError as error:
+        if database.passphrase is not None and _sqlite_code(error) == SQLITE_NOTADB:
+            raise WrongPassphrase(
+                f"That passphrase does not open {path.name}. Nothing was changed; "
+                "check it and try again."
+            ) from error
         raise database.translate(error) from error
     if migrate:
         migrate_to_latest(database, path)
     return database
 
 
-def open_if_closed(path: Path | str) -> ClinicDatabase:
-    """The database at `path`: the one open already, else opened (as `open_database`)."""
+def _clinic_database(path: Path, passphrase: str | None) -> ClinicDatabase:
+    """The database object for the file: encrypted when the file is (or is new and a
+    passphrase is given), else plain."""
+    if is_encrypted(path):
+        if passphrase is None:
+            raise PassphraseNeeded(f"{path.name} is encrypted: type its passphrase.")
+        return EncryptedClinicDatabase(path, passphrase)
+    if passphrase is not None and path.stat().st_size == 0:
+        return EncryptedClinicDatabase(path, passphrase)
+    return ClinicDatabase(path)
+
+
+def open_if_closed(path: Path | str, *, passphrase: str | None = None) -> ClinicDatabase:
+    """The database at `path`: the one open already, else opened (as `open_database`) with
+    `passphrase`, or when none is given the one it was last opened with."""
     current = models.database_proxy.obj
-    if current is not None and not current.is_closed() and Path(current.database) == Path(path):
+    same_file = current is not None and Path(current.database) == Path(path)
+    if same_file and not current.is_closed():
         return current
-    return open_database(path)
+    if passphrase is None and same_file:
+        passphrase = current.passphrase
+    return open_database(path, passphrase=passphrase)
+
+
+def current_passphrase() -> str | None:
+    """The passphrase of the clinic's database (None when it is plain or none was opened):
+    backups and checks of its copies use it."""
+    return getattr(models.database_proxy.obj, "passphrase", None)
 
 
 def close_database() -> None:
@@ -503,9 +705,11 @@ def backup_copy(database: SqliteDatabase, path: Path, reason: str) -> Path:
     target = path.with_name(f"{path.stem}.{reason}-{stamp}{path.suffix}")
     target.touch(mode=0o600, exist_ok=False)
     source = database.connection()
-    with sqlite3.connect(target) as copy:
+    copy = connect_file(target, getattr(database, "passphrase", None))  # encrypted as the file
+    try:
         source.backup(copy)
-    copy.close()
+    finally:
+        copy.close()
     return target
 
 

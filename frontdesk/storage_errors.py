@@ -62,3 +62,10 @@ class NotAllowed(StorageError):
     changed. Shown like the refusals above, beside the action."""
 
     remedy = "Ask the clinic's owner, or sign in as someone who may."
+
+
+class EncryptionRefused(StorageError):
+    """The database could not be encrypted, or its passphrase changed (already encrypted,
+    not encrypted, in use elsewhere); nothing was changed."""
+
+    remedy = "Nothing was changed."

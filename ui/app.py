@@ -131,9 +131,12 @@ def _finish(app: QApplication, path: Path, shell: MainWindow, start: _Start) -> 
     if not shell.isVisible():
         return  # closed before it was finished
     try:
-        if not open_or_recover(path, shell):
+        unlocked, passphrase = _file_passphrase(path, shell)
+        if not unlocked:
+            return _give_up(app, shell, 0)
+        if not open_or_recover(path, shell, passphrase=passphrase):
             return _give_up(app, shell, 1)
-        db.open_if_closed(path)
+        db.open_if_closed(path, passphrase=passphrase)
         answer = _who_works(shell)
         if answer != SIGNED_IN:
             start.demo = answer == "demo"
@@ -174,12 +177,34 @@ def _after(path: Path, start: _Start, code: int) -> int | None:
     if start.damage:
         start.window.backup_runner.wait()
         QThreadPool.globalInstance().waitForDone()
+        passphrase = db.current_passphrase()
         db.close_database()
-        return None if offer_recovery(path, start.damage) else 1
+        return None if offer_recovery(path, start.damage, passphrase=passphrase) else 1
     start.window.back_up_at_close()  # the window is gone; the program ends once this is done
     QThreadPool.globalInstance().waitForDone(5000)  # pages still being drawn or printed
     db.close_database()
     return code
+
+
+def _file_passphrase(path: Path, shell: MainWindow) -> tuple[bool, str | None]:
+    """An encrypted clinic file's passphrase, asked (before anyone signs in) until it opens
+    the file: (True, the passphrase); (False, None) when the person chose Quit. A plain
+    file needs none: (True, None)."""
+    from frontdesk import db, encryption
+    from ui.passphrase import AskPassphrase
+
+    if not path.exists() or not encryption.is_encrypted(path):
+        return True, None
+    opened: list[str] = []
+
+    def try_open(passphrase: str) -> None:
+        db.open_database(path, passphrase=passphrase, migrate=False)  # WrongPassphrase, or open
+        db.close_database()
+        opened.append(passphrase)
+
+    if AskPassphrase(path, try_open, shell).exec() != QDialog.DialogCode.Accepted:
+        return False, None
+    return True, opened[-1]
 
 
 def _who_works(shell: MainWindow) -> str:

@@ -82,6 +82,7 @@ class SessionControls(QObject):
             needed = ACTION_NEEDS.get(action.text()) or SCREEN_NEEDS.get(action.text())
             if needed is not None:
                 action.setVisible(access.may(needed))
+        self.window.clients_screen.list_page.follow_role()
 
     # --- covering the window --------------------------------------------------------------
 

@@ -46,7 +46,10 @@ def backup_folder(settings_path: Path | None = None) -> Path:
 
 
 def open_or_recover(
-    db_path: Path, parent: QWidget | None = None, settings_path: Path | None = None
+    db_path: Path,
+    parent: QWidget | None = None,
+    settings_path: Path | None = None,
+    passphrase: str | None = None,
 ) -> bool:
     """Open the database; when it is too damaged to open, offer the newest good backup.
 
@@ -58,11 +61,12 @@ def open_or_recover(
     from frontdesk.services import recovery
 
     try:
-        db.open_database(db_path)
+        db.open_database(db_path, passphrase=passphrase)
     except db.DatabaseUnavailable as error:
         if not recovery.is_damage(error):
             raise
-        return offer_recovery(Path(db_path), [error.__cause__.problem], parent, settings_path)
+        problems = [error.__cause__.problem]
+        return offer_recovery(Path(db_path), problems, parent, settings_path, passphrase)
     db.close_database()
     return True
 
@@ -72,28 +76,32 @@ def offer_recovery(
     problems: Sequence[str],
     parent: QWidget | None = None,
     settings_path: Path | None = None,
+    passphrase: str | None = None,
 ) -> bool:
-    """Say what the check found and offer the newest good backup; True once it is in place."""
+    """Say what the check found and offer the newest good backup (an encrypted clinic's
+    backups open with its passphrase); True once it is in place."""
     from frontdesk.services import recovery
     from ui.dialogs.damaged_database import DamagedDatabaseDialog
 
     log.error("the database failed its check at start")
     folder = backup_folder(settings_path)
-    newest = recovery.newest_good_backup(folder)
+    newest = recovery.newest_good_backup(folder, passphrase=passphrase)
     dialog = DamagedDatabaseDialog(db_path, problems, newest, folder, parent)
     dialog.exec()
     if newest is None or not dialog.restore_chosen():
         return False
-    return _restore(db_path, newest, parent)
+    return _restore(db_path, newest, parent, passphrase)
 
 
-def _restore(db_path: Path, newest: GoodBackup, parent: QWidget | None) -> bool:
+def _restore(
+    db_path: Path, newest: GoodBackup, parent: QWidget | None, passphrase: str | None
+) -> bool:
     from frontdesk import db
     from frontdesk.services import recovery
     from frontdesk.services.backup import BackupError
 
     try:
-        recovery.restore_over_damaged(db_path, newest)
+        recovery.restore_over_damaged(db_path, newest, passphrase=passphrase)
     except (BackupError, StorageError, db.DatabaseUnavailable, OSError) as error:
         log.error("the newest good backup could not be put in place")
         QMessageBox.critical(parent, "Front Desk", f"The backup could not be restored.\n\n{error}")

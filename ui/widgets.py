@@ -13,10 +13,12 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
+from frontdesk import access
 from frontdesk.resources import resource_path
 from ui.flow_layout import FlowLayout
 
 if TYPE_CHECKING:  # the catalog loads with the first form that needs it
+    from frontdesk.access import Can
     from frontdesk.catalog import CatalogItem
 
 SEVERITY_ROLE = {"contraindication": "contraindication", "caution": "warning"}
@@ -171,3 +173,16 @@ def folder_text(folder: Path) -> str:
         return str(Path("~") / folder.relative_to(Path.home()))
     except ValueError:
         return str(folder)
+
+
+def allowed(can: Can, *widgets: QWidget) -> bool:
+    """Whether the person signed in may `can`; when not, the widgets are hidden.
+
+    Screens are built again for each person who signs in, so a screen asks once, when built,
+    and keeps the answer for the buttons it shows or hides later.
+    """
+    permitted = access.may(can)
+    if not permitted:
+        for widget in widgets:
+            widget.hide()
+    return permitted

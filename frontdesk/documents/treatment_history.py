@@ -44,6 +44,7 @@ from frontdesk.documents.layout import (
 )
 from frontdesk.models import ClinicProfile
 from frontdesk.services.history import (
+    NOTES_WITHHELD,
     PrescriptionProgress,
     TreatmentHistory,
     VisitEntry,
@@ -276,6 +277,8 @@ def _visit(entry: VisitEntry) -> list[Flowable]:
     if entry.missed:
         story.append(Paragraph(escape(entry.missed_text) + ".", STYLES["note"]))
     story.append(_treatment_line(entry))
+    if entry.note_withheld:
+        story.append(Paragraph(f"<i>{escape(NOTES_WITHHELD)}</i>", STYLES["note"]))
     for heading, text in entry.soap:
         story.append(Paragraph(f"<b>{escape(heading)}:</b> {_text(text)}", STYLES["note"]))
     if entry.note_state != "none" or not entry.missed:

@@ -6,6 +6,10 @@ waits for a writer). Each copy is written to a `.partial` file, checked (integri
 schema version, row counts equal to the source's counted in the same read
 transaction), and only then given its final name `frontdesk-YYYY-MM-DD-HHMMSS.db`.
 
+A backup of an encrypted database is encrypted with the same passphrase; a function that
+reads a file takes its passphrase from the open database unless one is given (a plain
+file is read as it is).
+
 The default folder is `backups` in the user's data folder (platformdirs, as for the
 default database), so a backup does not sit in a folder a person might clear out
 together with the database; pass another folder (another disk, a USB stick) to keep
@@ -30,6 +34,7 @@ from peewee import DatabaseError
 from frontdesk import db, formatting, models
 from frontdesk.access import Can, needs
 from frontdesk.services import audit
+from frontdesk.storage_errors import DatabaseBusy
 
 log = logging.getLogger(__name__)
 
@@ -172,22 +177,25 @@ def _free_name(folder: Path, taken_at: datetime) -> Path:
     return candidate
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000
-    )
+def _passphrase(given: str | None) -> str | None:
+    """The passphrase to read files with: the one given, else the open database's."""
+    return given if given is not None else db.current_passphrase()
 
 
-def _copy(source_path: Path, target: Path) -> dict[str, int]:
-    """Copy the database into `target`; return the source's counts from the same snapshot."""
-    source = sqlite3.connect(  # never creates the file: a database gone stays gone
-        f"{source_path.as_uri()}?mode=rw", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000
-    )
+def _connect_read_only(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
+    return db.connect_file(path, db.passphrase_for(path, _passphrase(passphrase)), mode="ro")
+
+
+def _copy(source_path: Path, target: Path, passphrase: str | None) -> dict[str, int]:
+    """Copy the database into `target` (encrypted with `passphrase` as the database is);
+    return the source's counts from the same snapshot."""
+    # mode=rw never creates the file: a database gone stays gone
+    source = db.connect_file(source_path, passphrase, mode="rw")
     try:
         source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
         source.execute("BEGIN")
         counts = _counts(source)  # the first read starts the snapshot the copy is taken from
-        copy = sqlite3.connect(target)
+        copy = db.connect_file(target, passphrase)
         try:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -200,7 +208,11 @@ def _copy(source_path: Path, target: Path) -> dict[str, int]:
 
 
 def check_backup_file(
-    path: Path, *, expected_version: int | None = None, thorough: bool = True
+    path: Path,
+    *,
+    expected_version: int | None = None,
+    thorough: bool = True,
+    passphrase: str | None = None,
 ) -> dict[str, int]:
     """Integrity, schema version and row counts of a backup file; raise BackupError if bad.
 
@@ -210,10 +222,18 @@ def check_backup_file(
     PRAGMA quick_check reads and checks every page and row, several times faster on a
     large clinic: enough for a fresh page-by-page copy (whose indexes are as the
     database's) and for finding the last good backup.
+
+    An encrypted file is read with `passphrase`, by default the open database's.
     """
+    passphrase = db.passphrase_for(path, _passphrase(passphrase))
+    if passphrase is None and db.is_encrypted(path):
+        raise BackupError(
+            f"{path.name} is encrypted or not a database; it can be checked only with the "
+            "clinic's passphrase (open the encrypted clinic database first)."
+        )
     try:
-        connection = _connect_read_only(path)
-    except sqlite3.Error as error:
+        connection = _connect_read_only(path, passphrase)
+    except db.ENGINE_ERRORS as error:
         raise BackupError(f"{path.name} could not be opened ({error}).") from error
     check = "integrity_check" if thorough else "quick_check"
     try:
@@ -222,8 +242,8 @@ def check_backup_file(
             raise BackupError(f"{path.name} is damaged ({check}: {integrity[0]}).")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         counts = _counts(connection)
-    except sqlite3.DatabaseError as error:
-        raise BackupError(f"{path.name} is damaged or not a database ({error}).") from error
+    except db.ENGINE_ERRORS as error:
+        raise _unreadable(path, passphrase, error) from error
     finally:
         connection.close()
     if expected_version is not None and version != expected_version:
@@ -236,6 +256,16 @@ def check_backup_file(
     if version < 1 or "client" not in counts:
         raise BackupError(f"{path.name} is not a Front Desk backup.")
     return counts
+
+
+def _unreadable(path: Path, passphrase: str | None, error: Exception) -> BackupError:
+    """What an engine error while reading a backup file means, in words."""
+    if passphrase is not None and "not a database" in str(error):
+        return BackupError(
+            f"{path.name} does not open with the clinic's passphrase: it was encrypted with "
+            "another one (before the passphrase was changed?), or it is damaged."
+        )
+    return BackupError(f"{path.name} is damaged or not a database ({error}).")
 
 
 def make_backup(
@@ -255,15 +285,15 @@ def make_backup(
             "Check that the disk is connected and has space."
         ) from error
     try:
-        source_counts = _copy(database.path, partial)
+        source_counts = _copy(database.path, partial, database.passphrase)
         copy_counts = check_backup_file(partial, expected_version=db.LATEST_VERSION, thorough=False)
         if copy_counts != source_counts:
             raise BackupError(f"{partial.name} does not hold every record of the database.")
         fsync(partial)
         os.replace(partial, target)
         fsync_folder(folder)
-        _remember_good(target, _stamp(target))  # just checked
-    except (BackupError, sqlite3.Error, OSError) as error:
+        _remember_good(target, _stamp(target), database.passphrase)  # just checked
+    except (BackupError, *db.ENGINE_ERRORS, OSError) as error:
         partial.unlink(missing_ok=True)
         log.warning("a backup failed its check and was deleted")
         raise BackupFailed(f"The backup failed and was deleted: {error}") from error
@@ -307,16 +337,20 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
     ]
 
 
-def last_good_backup(folder: Path | None = None) -> BackupInfo | None:
+def last_good_backup(
+    folder: Path | None = None, *, passphrase: str | None = None
+) -> BackupInfo | None:
     """The newest backup that passes its quick check (pages and rows whole, a schema this
-    program reads); a restore checks it thoroughly again."""
-    return next((info for info in list_backups(folder) if _is_good(info.path)), None)
+    program reads, opens with the passphrase if encrypted); a restore checks it again."""
+    return next((info for info in list_backups(folder) if _is_good(info.path, passphrase)), None)
 
 
 # Backups found good while the program runs, with the size and time of the file then: the
 # last good backup is looked for at every start and hour, and a large clinic's file takes a
-# second or more to read through; an unchanged file need not be read again.
-_found_good: dict[Path, tuple[int, int]] = {}
+# second or more to read through; an unchanged file need not be read again. An encrypted
+# one is good only for the passphrase it was read with (kept in memory only, as the open
+# database keeps it).
+_found_good: dict[tuple[Path, str | None], tuple[int, int]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -327,21 +361,22 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return found.st_size, found.st_mtime_ns
 
 
-def _is_good(path: Path) -> bool:
+def _is_good(path: Path, passphrase: str | None = None) -> bool:
+    passphrase = db.passphrase_for(path, _passphrase(passphrase))
     stamp = _stamp(path)
-    if stamp is not None and _found_good.get(path) == stamp:
+    if stamp is not None and _found_good.get((path, passphrase)) == stamp:
         return True
     try:
-        check_backup_file(path, thorough=False)
+        check_backup_file(path, thorough=False, passphrase=passphrase)
     except BackupError:
         return False
-    _remember_good(path, stamp)
+    _remember_good(path, stamp, passphrase)
     return True
 
 
-def _remember_good(path: Path, stamp: tuple[int, int] | None) -> None:
+def _remember_good(path: Path, stamp: tuple[int, int] | None, passphrase: str | None) -> None:
     if stamp is not None:
-        _found_good[path] = stamp
+        _found_good[(path, passphrase)] = stamp
 
 
 def _month_index(day: date) -> int:
@@ -530,26 +565,34 @@ def check_writable(folder: Path) -> None:
 # --- restore ---------------------------------------------------------------------------------
 
 
-def _drop_write_ahead_log(path: Path) -> None:
-    """Fold the -wal file into the database and remove it, so it cannot meet another file.
-
-    Refuses (RestoreRefused) when another program or computer is using the database.
-    """
-    still_open = RestoreRefused(
-        f"{path.name} is still open in another program or on another computer; "
-        "close Front Desk everywhere else, then restore again."
-    )
-    connection = sqlite3.connect(path, timeout=db.BUSY_TIMEOUT_MS / 1000)
+@needs(Can.MANAGE_BACKUPS)
+def fold_write_ahead_log(path: Path, passphrase: str | None) -> bool:
+    """Fold the -wal file into the database and remove it, so it cannot meet another file;
+    False (nothing done) when another program or computer is using the database."""
+    connection = db.connect_file(path, passphrase)
     try:
         if connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
-            raise still_open
+            return False
         connection.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.OperationalError as error:  # locked: someone is reading or writing it
-        raise still_open from error
+    except db.ENGINE_ERRORS as error:
+        found = db.storage_error(error, path.name)
+        if isinstance(found, DatabaseBusy):  # locked: someone is reading or writing it
+            return False
+        raise found or error from error
     finally:
         connection.close()
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return True
+
+
+def _drop_write_ahead_log(path: Path, passphrase: str | None) -> None:
+    """`fold_write_ahead_log`, refused (RestoreRefused) while the file is in use elsewhere."""
+    if not fold_write_ahead_log(path, passphrase):
+        raise RestoreRefused(
+            f"{path.name} is still open in another program or on another computer; "
+            "close Front Desk everywhere else, then restore again."
+        )
 
 
 @needs(Can.MANAGE_BACKUPS)
@@ -559,48 +602,45 @@ def restore(
     folder: Path | None = None,
     now: datetime | None = None,
     actor: str = "",
+    passphrase: str | None = None,
 ) -> RestoreResult:
     """Replace the open database with `backup`, after backing up the current one.
 
     Refuses (RestoreRefused, nothing replaced) a backup that fails its check or comes
     from a newer schema. The database is reopened afterwards (migrated if the backup
-    is from an older version).
+    is from an older version). The restored file keeps the database's form: encrypted
+    with its passphrase when it is encrypted (a plain backup too), else plain. An
+    encrypted backup is read with `passphrase`, by default the database's.
     """
     backup = Path(backup)
     if not backup.is_file():
         raise RestoreRefused(f"{backup} is not a file.")
+    database = _open_database()
+    path, clinic_passphrase = database.path, database.passphrase
+    backup_passphrase = db.passphrase_for(backup, passphrase or clinic_passphrase)
     try:
-        counts = check_backup_file(backup)
+        counts = check_backup_file(backup, passphrase=backup_passphrase)
     except BackupError as error:
         raise RestoreRefused(str(error)) from error
-    database = _open_database()
-    path = database.path
     safety = make_backup(folder, now=now, actor=actor)
     temporary = path.with_name(f".{path.name}.restoring")
     temporary.unlink(missing_ok=True)
     _create_private(temporary)
     try:
-        source = _connect_read_only(backup)
-        copy = sqlite3.connect(temporary)
-        try:
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-            source.close()
-        if check_backup_file(temporary) != counts:
+        db.copy_database(backup, backup_passphrase, temporary, clinic_passphrase)
+        if check_backup_file(temporary, passphrase=clinic_passphrase) != counts:
             raise RestoreRefused(f"The copy of {backup.name} came out different.")
         fsync(temporary)
         db.close_database()
-        _drop_write_ahead_log(path)
+        _drop_write_ahead_log(path, clinic_passphrase)
         os.replace(temporary, path)
         fsync_folder(path.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         if models.database_proxy.obj is None or models.database_proxy.obj.is_closed():
-            db.open_database(path)
+            db.open_database(path, passphrase=clinic_passphrase)
         raise
-    reopened = db.open_database(path)
+    reopened = db.open_database(path, passphrase=clinic_passphrase)
     with reopened.atomic():
         audit.record("restore", "database", None, actor=actor, detail=counts_summary(counts))
     log.info("restored the database from a backup")

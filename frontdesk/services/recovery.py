@@ -3,6 +3,9 @@
 Unlike `backup.restore`, nothing here opens the damaged file: it is moved aside (with its
 -wal and -shm) under a name saying when it was found damaged, and kept; the backup is
 copied into place through a temporary file. Nothing is ever deleted or overwritten.
+
+Nothing may be open yet when these run (at start), so an encrypted clinic's passphrase is
+given to them (`passphrase=`); without one they use the open database's, if any.
 """
 
 from __future__ import annotations
@@ -51,22 +54,23 @@ def is_damage(error: db.DatabaseUnavailable) -> bool:
     return isinstance(error.__cause__, DatabaseDamaged)
 
 
-def newest_good_backup(folder: Path) -> GoodBackup | None:
-    """The newest backup in the folder that passes its check, or None."""
+def newest_good_backup(folder: Path, *, passphrase: str | None = None) -> GoodBackup | None:
+    """The newest backup in the folder that passes its check (encrypted ones: opens with the
+    passphrase), or None."""
     for info in backup.list_backups(folder):
         try:
-            return good_backup(info.path)
+            return good_backup(info.path, passphrase=passphrase)
         except backup.BackupError:
             log.warning("a backup failed its check and was passed over")
     return None
 
 
-def damage_in(db_path: Path) -> list[str]:
+def damage_in(db_path: Path, *, passphrase: str | None = None) -> list[str]:
     """What the start-up check finds wrong with the file (opening a damaged file counts);
-    the database is left closed. Raises db.DatabaseUnavailable for a file missing, locked
-    or not a database for another reason."""
+    the database is left closed. Raises db.DatabaseUnavailable for a file missing, locked,
+    encrypted (PassphraseNeeded, WrongPassphrase) or not a database for another reason."""
     try:
-        database = db.open_database(db_path)
+        database = db.open_database(db_path, passphrase=passphrase)
     except db.DatabaseUnavailable as error:
         if not is_damage(error):
             raise
@@ -77,42 +81,55 @@ def damage_in(db_path: Path) -> list[str]:
         db.close_database()
 
 
-def good_backup(path: Path) -> GoodBackup:
+def good_backup(path: Path, *, passphrase: str | None = None) -> GoodBackup:
     """The backup file with its counts once it passes its thorough check; RestoreRefused if not."""
     path = Path(path)
     try:
-        counts = backup.check_backup_file(path)
+        counts = backup.check_backup_file(path, passphrase=passphrase)
     except backup.BackupError as error:
         raise backup.RestoreRefused(str(error)) from error
     return GoodBackup(path, backup.backup_time(path), counts)
 
 
 def restore_newest_good_backup(
-    db_path: Path, folder: Path, *, now: datetime | None = None, actor: str = ""
+    db_path: Path,
+    folder: Path,
+    *,
+    now: datetime | None = None,
+    actor: str = "",
+    passphrase: str | None = None,
 ) -> RecoveryResult:
     """Move the damaged database aside and put the newest good backup in its place.
 
     Raises NoGoodBackup, changing nothing, when the folder holds no good backup.
     """
-    chosen = newest_good_backup(Path(folder))
+    chosen = newest_good_backup(Path(folder), passphrase=passphrase)
     if chosen is None:
         raise NoGoodBackup(
             f"No good backup was found in {folder}; the damaged file was left as it was."
         )
-    return restore_over_damaged(db_path, chosen, now=now, actor=actor)
+    return restore_over_damaged(db_path, chosen, now=now, actor=actor, passphrase=passphrase)
 
 
 def restore_over_damaged(
-    db_path: Path, chosen: GoodBackup, *, now: datetime | None = None, actor: str = ""
+    db_path: Path,
+    chosen: GoodBackup,
+    *,
+    now: datetime | None = None,
+    actor: str = "",
+    passphrase: str | None = None,
 ) -> RecoveryResult:
     """Put `chosen` in place of the damaged database, keeping the damaged file aside.
 
+    With `passphrase` (the clinic is encrypted; default: the open database's) the restored
+    file is encrypted with it, a plain backup too; without, it is the backup as it is.
     The database is left open on the restored file, with a "restore" audit event.
     Raises BackupError (nothing changed) when the copy of the backup comes out different.
     """
     db_path = Path(db_path)
+    passphrase = passphrase if passphrase is not None else db.current_passphrase()
     db.close_database()
-    temporary = _checked_copy(chosen, db_path.with_name(f".{db_path.name}.recovering"))
+    temporary = _checked_copy(chosen, db_path.with_name(f".{db_path.name}.recovering"), passphrase)
     try:
         kept = _move_aside(db_path, (now or datetime.now()).replace(microsecond=0))
     except BaseException:
@@ -120,7 +137,7 @@ def restore_over_damaged(
         raise
     os.replace(temporary, db_path)
     backup.fsync_folder(db_path.parent)
-    database = db.open_database(db_path)
+    database = db.open_database(db_path, passphrase=passphrase)
     detail = f"over a damaged file: {chosen.summary()}"
     with database.atomic():
         audit.record("restore", "database", None, actor=actor, detail=detail)
@@ -128,14 +145,19 @@ def restore_over_damaged(
     return RecoveryResult(chosen, kept)
 
 
-def _checked_copy(chosen: GoodBackup, temporary: Path) -> Path:
-    """Copy the backup to a private temporary file and check the copy holds the same."""
+def _checked_copy(chosen: GoodBackup, temporary: Path, passphrase: str | None) -> Path:
+    """Copy the backup to a private temporary file (encrypted with `passphrase` if given)
+    and check the copy holds the same."""
     temporary.unlink(missing_ok=True)  # left by an earlier attempt that was cut short
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
+    backup_passphrase = db.passphrase_for(chosen.path, passphrase)
     try:
-        shutil.copyfile(chosen.path, temporary)
-        if backup.check_backup_file(temporary) != chosen.counts:
+        if backup_passphrase == passphrase:  # the same form: a copy of its bytes
+            shutil.copyfile(chosen.path, temporary)
+        else:
+            db.copy_database(chosen.path, backup_passphrase, temporary, passphrase)
+        if backup.check_backup_file(temporary, passphrase=passphrase) != chosen.counts:
             raise backup.BackupError(f"The copy of {chosen.path.name} came out different.")
         backup.fsync(temporary)
     except BaseException:

@@ -31,16 +31,17 @@ def test_setup_starts_in_clinic_name_and_tabs_through_the_fields_to_the_buttons(
     dialog.activateWindow()
     qtbot.waitUntil(lambda: focused_name() == "Clinic name")
     seen = [focused_name()]
-    for _ in range(20):
+    for _ in range(21):
         press(qtbot, Qt.Key.Key_Tab)
         seen.append(focused_name() or QApplication.focusWidget().text())
     assert seen[8:10] == ["Organization NPI", "First name"]
-    assert seen[14:21] == [
+    assert seen[14:22] == [
         "NPI",
         "Login name",
         "Full name",
         "Password",
         "Confirm password",
+        "Encrypt the clinic's file",  # its passphrase fields only once it is ticked
         "Save and start",
         "Quit",
     ]

@@ -10,6 +10,7 @@ from helpers import (
     find_input,
     focused_name,
     press,
+    visible_buttons,
     visible_texts,
     working_in,
 )
@@ -120,6 +121,9 @@ def test_the_status_bar_names_the_person_and_the_rail_shows_their_role_s_screens
     window = window_for("sam")
     assert find_input(window, "Signed in").text() == "Signed in: Sam Ortiz (Front desk)"
     assert rail(window) == ["Clients", "Prescriptions", "Insurers", "Visits", "Receipts"]
+    assert "New client" in visible_buttons(window)
+    window.go_to("Insurers")
+    assert "Add insurer" not in visible_buttons(window)  # the owner's directory
 
 
 def test_a_therapist_sees_no_insurers_receipts_or_settings_and_cannot_add_clients(window_for):
@@ -127,6 +131,7 @@ def test_a_therapist_sees_no_insurers_receipts_or_settings_and_cannot_add_client
     assert rail(window) == ["Clients", "Prescriptions", "Visits"]
     new_client = [a for a in window.file_menu.actions() if a.text() == "&New client"]
     assert new_client and not new_client[0].isVisible()
+    assert "New client" not in visible_buttons(window)
 
 
 def test_the_idle_window_locks_and_keeps_a_half_typed_intake(qtbot, window_for):

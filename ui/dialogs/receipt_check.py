@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from frontdesk.access import Can
 from frontdesk.services.receipts import Problem
-from ui.widgets import button, chain_tab_order
+from ui.widgets import allowed, button, chain_tab_order
 
 FIX_TEXTS = {
     "clinic": "Fix clinic",
@@ -15,6 +16,13 @@ FIX_TEXTS = {
     "client": "Fix client",
     "prescription": "Fix prescription",
     "visit": "Open visit",
+}
+FIX_NEEDS = {  # what the person must be allowed for each fix to be offered
+    "clinic": Can.EDIT_CLINIC,
+    "therapist": Can.EDIT_CLINIC,
+    "client": Can.EDIT_CLIENTS,
+    "prescription": Can.EDIT_PRESCRIPTIONS,
+    "visit": Can.READ_NOTES,
 }
 
 
@@ -43,6 +51,8 @@ class CompletenessDialog(QDialog):
             push = button(FIX_TEXTS.get(problem.fix, "Fix"), parent=self)
             push.setAccessibleName(f"{FIX_TEXTS.get(problem.fix, 'Fix')}: {problem.message}")
             push.clicked.connect(lambda _checked=False, chosen=problem: self._fix(chosen))
+            if problem.fix in FIX_NEEDS:
+                allowed(FIX_NEEDS[problem.fix], push)
             grid.addWidget(push, row, 1)
             fix_buttons.append(push)
         grid.setColumnStretch(0, 1)

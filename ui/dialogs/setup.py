@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +19,7 @@ from frontdesk.storage_errors import StorageError
 from frontdesk.validation import ValidationErrors
 from ui.errors import refusal
 from ui.forms import Form
+from ui.passphrase import EncryptAtSetup
 from ui.sign_in import OwnerLoginFields
 from ui.widgets import button, chain_tab_order, confirm, title
 
@@ -41,6 +43,7 @@ class SetupDialog(QDialog):
         self.clinic_form = Form(self)
         self.therapist_form = Form(self)
         self.owner_fields = OwnerLoginFields(self)
+        self.encrypt_box = EncryptAtSetup(self)
         self.message = QLabel(self)
         self.message.setProperty("class", "fieldError")
         self.message.setWordWrap(True)
@@ -62,6 +65,8 @@ class SetupDialog(QDialog):
             *self.clinic_form.inputs(),
             *self.therapist_form.inputs(),
             *self.owner_fields.inputs(),
+            self.encrypt_box,
+            *self.encrypt_box.inputs(),
         ]
         chain_tab_order([*fields, *self.buttons.buttons()])
         fields[0].setFocus()
@@ -94,6 +99,7 @@ class SetupDialog(QDialog):
         introduction.setWordWrap(True)
         layout.addWidget(introduction)
         layout.addLayout(columns)
+        layout.addWidget(self.encrypt_box)
         layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -106,7 +112,8 @@ class SetupDialog(QDialog):
     def save(self) -> None:
         valid = [form.check_all() for form in self.forms]
         password = self.owner_fields.checked_password()
-        if not all(valid) or password is None:
+        passphrase = self.encrypt_box.chosen()
+        if not all(valid) or password is None or passphrase is None:
             self._say(FIELDS_MESSAGE, about_fields=True)
             return
         try:
@@ -126,7 +133,25 @@ class SetupDialog(QDialog):
             self._say(refusal("Not saved", error))
             return
         access.sign_in_as(owner)
+        if passphrase:
+            self._encrypt(passphrase)
         self.accept()
+
+    def _encrypt(self, passphrase: str) -> None:
+        """The set-up is saved; the file is encrypted now, or later from Settings ▸ Users."""
+        from frontdesk import encryption
+        from ui.passphrase import REFUSALS
+        from ui.screens.encryption_settings import database_path
+
+        try:
+            encryption.encrypt_database(database_path(), passphrase)
+        except (StorageError, *REFUSALS) as error:
+            QMessageBox.warning(
+                self,
+                "Front Desk",
+                f"The clinic is set up, but its file could not be encrypted: {error}\n\n"
+                "You can encrypt it later in Settings ▸ Users.",
+            )
 
     def reject(self) -> None:
         """Quit (Esc, the Quit button, closing the window) asks first when anything was typed."""

@@ -1,4 +1,4 @@
-"""A client's coverage and injury cases on their summary, with Add and Edit."""
+"""A client's coverage and injury cases on their summary, with Add and Edit for those who may."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from frontdesk import formatting
+from frontdesk.access import Can
 from frontdesk.services import cases, coverage, payers
 from frontdesk.services.cases import CaseRow
 from frontdesk.services.coverage import CoverageRow
 from ui.tables import ACCEPTANCE_COLOURS, MUTED_COLOUR, Column, RecordTableModel, record_table
-from ui.widgets import button_bar
+from ui.widgets import allowed, button_bar
 
 ROW_HEIGHT = 30
 
@@ -81,8 +82,10 @@ class ClientCoverage(QGroupBox):
                 ("Edit case", ""),
             ),
         )
+        self.may_edit = allowed(Can.EDIT_CLIENTS, *self.buttons.values())
         self._lay_out()
-        self._connect()
+        if self.may_edit:
+            self._connect()
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -115,8 +118,9 @@ class ClientCoverage(QGroupBox):
         self.client_id = client_id
         self._fill(self.coverage_table, self.no_coverage, coverage.client_coverages(client_id))
         self._fill(self.case_table, self.no_cases, cases.client_cases(client_id))
-        self.buttons["Edit coverage"].setVisible(self.coverage_model.rowCount() > 0)
-        self.buttons["Edit case"].setVisible(self.case_model.rowCount() > 0)
+        has_coverage, has_cases = self.coverage_model.rowCount() > 0, self.case_model.rowCount() > 0
+        self.buttons["Edit coverage"].setVisible(self.may_edit and has_coverage)
+        self.buttons["Edit case"].setVisible(self.may_edit and has_cases)
 
     @staticmethod
     def _fill(table: QTableView, empty: QLabel, rows: list[CoverageRow] | list[CaseRow]) -> None:

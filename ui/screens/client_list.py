@@ -260,12 +260,22 @@ class ClientListPage(QWidget):
         if rows:
             self.table.selectRow(0)
 
+    def follow_role(self) -> None:
+        """New client only for the roles that register clients (the list itself stays for
+        whoever signs in next)."""
+        from frontdesk import access
+
+        self.new_button.setVisible(access.may(access.Can.EDIT_CLIENTS))
+        self.refresh()  # the count's words name the button only for those who have it
+
     def _count_text(self, count: int, archived: int, limit: int) -> str:
         query = self.search.text().strip()
         if archived:
             return _archived_text(query, archived)
-        if count == 0 and not query:
+        if count == 0 and not query and self.new_button.isVisibleTo(self):
             return "No clients yet. Click New client (Ctrl+N) to register the first one."
+        if count == 0 and not query:
+            return "No clients yet."
         if count == 0:
             return f"No client matches “{query}”. Check the spelling, or register a new client."
         noun = "client" if count == 1 else "clients"

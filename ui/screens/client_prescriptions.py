@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from frontdesk.access import Can
 from frontdesk.services import prescriptions
 from ui import prescription_table as columns
 from ui.prescription_table import prescription_model
 from ui.tables import record_table
-from ui.widgets import button
+from ui.widgets import allowed, button
 
 COLUMNS = (
     columns.WRITTEN,
@@ -38,6 +39,7 @@ class ClientPrescriptions(QGroupBox):
         self.new_button = button("New prescription", "add", parent=self)
         self.open_button = button("Open prescription", parent=self)
         self.renew_button = button("Renew prescription", parent=self)
+        self.may_edit = allowed(Can.EDIT_PRESCRIPTIONS, self.new_button, self.renew_button)
         buttons = QHBoxLayout()
         for push in (self.new_button, self.open_button, self.renew_button):
             buttons.addWidget(push)
@@ -62,7 +64,7 @@ class ClientPrescriptions(QGroupBox):
             self.table.selectRow(0)
         self.empty.setVisible(not rows)
         self.open_button.setVisible(bool(rows))
-        self.renew_button.setVisible(bool(rows))
+        self.renew_button.setVisible(self.may_edit and bool(rows))
 
     def _emit_selected(self, signal) -> None:
         index = self.table.currentIndex()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
+from frontdesk.access import Can
 from frontdesk.services import clients, records_export
 from frontdesk.services.summary import ClientSummary, client_summary
 from frontdesk.storage_errors import StorageError
@@ -29,6 +30,7 @@ from ui.screens.client_prescriptions import ClientPrescriptions
 from ui.screens.export_settings import start_export
 from ui.widgets import (
     alert_chips,
+    allowed,
     button,
     chain_tab_order,
     chip,
@@ -105,6 +107,13 @@ class ClientSummaryPage(QWidget):
         }
         self.prescriptions = ClientPrescriptions(self)
         self.coverage = ClientCoverage(self)
+        self.may_edit = allowed(
+            Can.EDIT_CLIENTS, self.edit_button, self.archive_button, self.delete_button
+        )
+        allowed(Can.EXPORT_RECORDS, self.export_button)
+        self.balance_shown = allowed(Can.TAKE_PAYMENTS, self.boxes["Balance"])
+        if not self.may_edit:
+            self.edit_button.setFocusProxy(self.back_button)  # where opening a client puts it
         self._lay_out()
         self.edit_button.clicked.connect(lambda: self.edit_client.emit(self.client_id))
         self.archive_button.clicked.connect(self._toggle_archive)
@@ -143,7 +152,7 @@ class ClientSummaryPage(QWidget):
             "Contact": (1, 0, 1, 1),
             "Prescription": (1, 1, 1, 1),
             "Balance": (3, 1, 1, 1),
-            "Recent visits": (3, 0, 1, 1),
+            "Recent visits": (3, 0, 1, 1) if self.balance_shown else (3, 0, 1, 2),
         }
         for name, box in self.boxes.items():
             QVBoxLayout(box)
@@ -170,8 +179,9 @@ class ClientSummaryPage(QWidget):
         archived = " (archived)" if client.archived else ""
         self.heading.setText(f"{client.display_name}{archived}")
         self.archive_button.setText("Restore client" if client.archived else "Archive client")
-        self.delete_button.setVisible(not self.summary.has_history)
-        self.archive_button.setVisible(self.summary.has_history or client.archived)
+        history = self.summary.has_history
+        self.delete_button.setVisible(self.may_edit and not history)
+        self.archive_button.setVisible(self.may_edit and (history or client.archived))
         for fill in (
             self._fill_alerts,
             self._fill_contact,
@@ -277,6 +287,9 @@ class ClientSummaryPage(QWidget):
     def _fill_balance(self) -> None:
         layout = self._box_layout("Balance")
         balance = self.summary.balance_cents
+        if not self.summary.balance_shown:
+            layout.addWidget(QLabel("—", self))  # never an amount this login may not see
+            return
         if balance > 0:
             text, role = f"Owes {formatting.money(balance)}", "warning"
         elif balance < 0:

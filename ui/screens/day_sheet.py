@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk import formatting
+from frontdesk import access, formatting
+from frontdesk.access import Can
 from frontdesk.services import receipts, visits
 from frontdesk.services.records import RecordChanged
 from frontdesk.services.visits import DaySheetRow
@@ -39,7 +40,7 @@ from ui.tables import (
     colour_brush,
     record_table,
 )
-from ui.widgets import button, button_bar, chain_tab_order, error_label, title
+from ui.widgets import allowed, button, button_bar, chain_tab_order, error_label, title
 
 STATUS_COLOURS = {  # only where the status carries meaning
     "completed": OK_COLOUR,
@@ -51,6 +52,11 @@ STATUS_COLOURS = {  # only where the status carries meaning
 def _prescription_colour(key: str) -> QBrush | None:
     """The prescription's state in its colour; no prescription in amber."""
     return colour_brush(STATE_COLOURS.get(key) or (CAUTION_COLOUR if key == "none" else None))
+
+
+def _balance_text(row: DaySheetRow) -> str:
+    """What is still to pay on the visit; "—" for a login that may not see balances."""
+    return formatting.money(row.balance_cents) if row.balance_shown else "—"
 
 
 COLUMNS = (
@@ -69,19 +75,21 @@ COLUMNS = (
         lambda row: row.status_label,
         lambda row: colour_brush(STATUS_COLOURS.get(row.status)),
     ),
-    Column("Balance", lambda row: formatting.money(row.balance_cents)),
+    Column("Balance", _balance_text),
 )
-ACTIONS = (
-    ("Check in", ""),
-    ("Complete", ""),
-    ("No-show", ""),
-    ("Cancel visit", ""),
-    ("Treatment note", ""),
-    ("Take payment", ""),
-    ("Receipt", ""),
-    ("Account", ""),
-    ("History", ""),
-)
+BALANCE_COLUMN = len(COLUMNS) - 1
+ACTION_NEEDS = {  # each action on the chosen visit, and what the person must be allowed
+    "Check in": Can.BOOK_VISITS,
+    "Complete": Can.BOOK_VISITS,
+    "No-show": Can.BOOK_VISITS,
+    "Cancel visit": Can.BOOK_VISITS,
+    "Treatment note": Can.READ_NOTES,
+    "Take payment": Can.TAKE_PAYMENTS,
+    "Receipt": Can.ISSUE_RECEIPTS,
+    "Account": Can.TAKE_PAYMENTS,
+    "History": Can.READ_CLIENTS,
+}
+ACTIONS = tuple((text, "") for text in ACTION_NEEDS)
 
 
 class DaySheetPage(QWidget):
@@ -109,6 +117,7 @@ class DaySheetPage(QWidget):
         self.count_label.setWordWrap(True)
         self.count_label.setAccessibleName("Count")
         self.message = error_label("Message", self)
+        self._offer_what_the_role_may_do()
         self._lay_out()
         self.today_shortcut = QShortcut(QKeySequence("Ctrl+T"), self)
         self.today_shortcut.activated.connect(self.show_today)
@@ -129,7 +138,19 @@ class DaySheetPage(QWidget):
         self.actions["History"].clicked.connect(
             lambda: self._act(lambda row: self.open_history.emit(row.client_id))
         )
-        self.table.doubleClicked.connect(lambda _index: self.actions["Treatment note"].click())
+        self.table.doubleClicked.connect(self._open_note_of_chosen)
+
+    def _offer_what_the_role_may_do(self) -> None:
+        """Book visit, the actions and the Balance column only for those who may use them."""
+        allowed(Can.BOOK_VISITS, self.book_button)
+        self.offered = {
+            text: allowed(can, self.actions[text]) for text, can in ACTION_NEEDS.items()
+        }
+        self.table.setColumnHidden(BALANCE_COLUMN, not access.may(Can.TAKE_PAYMENTS))
+
+    def _open_note_of_chosen(self, *_index) -> None:
+        if self.offered["Treatment note"]:
+            self.actions["Treatment note"].click()
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()

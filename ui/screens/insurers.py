@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.access import Can
 from frontdesk.models import Payer
 from frontdesk.services import fees, payers
 from frontdesk.storage_errors import StorageError
 from ui.dialogs.payer import payer_dialog
 from ui.errors import refusal
 from ui.tables import ACCEPTANCE_COLOURS
-from ui.widgets import button, chip, icon, title
+from ui.widgets import allowed, button, chip, icon, title
 
 SEARCH_DELAY_MS = 150
 ACCEPTANCE_ROLES = {
@@ -129,6 +130,7 @@ class InsurersScreen(QWidget):
         self.details = PayerDetails(self)
         self.edit_button = button("Edit insurer", parent=self)
         self.active_button = button("Deactivate insurer", parent=self)
+        allowed(Can.EDIT_PAYERS, self.add_button, self.edit_button, self.active_button)
         self.message = QLabel(self)
         self.message.setProperty("class", "fieldError")
         self.message.setWordWrap(True)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk import formatting
+from frontdesk import access, formatting
+from frontdesk.access import Can
 from frontdesk.catalog import CatalogItem
 from frontdesk.models import Visit
 from frontdesk.services import clinic, notes, visits
@@ -58,6 +59,15 @@ def visit_facts(visit: Visit) -> str:
     )
 
 
+def may_write_note(visit: Visit) -> bool:
+    """Whether the person signed in may write, sign and add to this visit's note: a
+    therapist only on their own visits, the owner on any."""
+    person = access.signed_in()
+    if person is None or not person.may(Can.WRITE_NOTES):
+        return False
+    return person.role != access.THERAPIST or person.therapist_id == visit.therapist_id
+
+
 def _prescribed_first(items: tuple[CatalogItem, ...], prescribed: list[str]) -> list[CatalogItem]:
     """The prescription's items first (so marked), then the others (flagged when ticked)."""
     if not prescribed:
@@ -87,6 +97,7 @@ class NoteEditorPage(RecordFormPage):
         super().__init__("Treatment note", "Save draft", parent)
         self.visit = visit
         self.opened_from: QWidget | None = None  # the page Back returns to
+        self.writable = may_write_note(visit)
         self.prescribed = self._prescribed(visit)
         self.facts = QLabel(visit_facts(visit), self)
         self.facts.setWordWrap(True)
@@ -97,7 +108,7 @@ class NoteEditorPage(RecordFormPage):
         self.flags: dict[str, QLabel] = {}
         self.sign_button = button("Sign note", parent=self)
         self.cancel_button.setText("Back")
-        self.addenda = AddendaBox(visit, self)
+        self.addenda = AddendaBox(visit, self.writable, self)
         self._lay_out_body()
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
@@ -176,13 +187,18 @@ class NoteEditorPage(RecordFormPage):
         locked = visit.signed_at is not None
         if locked:
             when = formatting.us_date_time(visit.signed_at)
+            adding = ": add a dated addendum to correct or add to it" if self.writable else ""
             self.state.setText(
-                f"Signed by {visit.signed_by.display_name} on {when}. "
-                "The note is locked: add a dated addendum to correct or add to it."
+                f"Signed by {visit.signed_by.display_name} on {when}. The note is locked{adding}."
+            )
+        elif not self.writable:
+            self.state.setText(
+                f"Draft: not signed. Only {visit.therapist.display_name} writes and signs "
+                "this note; it is shown here to read."
             )
         elif not self.state.text().startswith("Draft saved"):
             self.state.setText("Draft: not signed. It saves as you type.")
-        self._lock(locked)
+        self._lock(locked or not self.writable)
         self.addenda.show_visit(visit)
 
     def _lock(self, locked: bool) -> None:
@@ -198,6 +214,9 @@ class NoteEditorPage(RecordFormPage):
     def focus_first(self) -> None:
         """The cursor where the work starts: the first technique, or a new addendum."""
         self.scroll.verticalScrollBar().setValue(0)
+        if not self.writable:
+            self.cancel_button.setFocus()
+            return
         if self.visit.signed_at is not None:
             self.addenda.text.setFocus()
             return
@@ -222,7 +241,7 @@ class NoteEditorPage(RecordFormPage):
 
     def _typed(self) -> None:
         self._follow_flags()
-        if self.visit.signed_at is None:
+        if self.writable and self.visit.signed_at is None:
             self.autosave.start()
 
     def _follow_flags(self) -> None:
@@ -253,6 +272,8 @@ class NoteEditorPage(RecordFormPage):
 
     def save(self) -> bool:
         """Save the draft; a note signed elsewhere meanwhile is shown as signed, unchanged."""
+        if not self.writable:
+            return False
         try:
             return super().save()
         except visits.VisitRefused as refused:
@@ -275,6 +296,8 @@ class NoteEditorPage(RecordFormPage):
     def confirm_leave(self) -> bool:
         """A draft is saved on leaving; only when that fails is the therapist asked."""
         self.autosave.stop()
+        if not self.writable:
+            return True  # nothing here was typed: the note is only shown
         if self.form.dirty and self.visit.signed_at is None and self.save():
             return True
         return super().confirm_leave()
@@ -311,7 +334,7 @@ class AddendaBox(QGroupBox):
 
     added = Signal(object)  # the visit
 
-    def __init__(self, visit: Visit, parent: QWidget | None = None) -> None:
+    def __init__(self, visit: Visit, writable: bool, parent: QWidget | None = None) -> None:
         super().__init__("Addenda", parent)
         self.visit = visit
         self.listing = QLabel(self)
@@ -329,12 +352,18 @@ class AddendaBox(QGroupBox):
         self.text.setPlaceholderText("What to add or correct; it is dated and signed by its author")
         self.error = error_label("Addendum error", self)
         self.add_button = button("Add addendum", "add", parent=self)
-        form = QFormLayout()
+        self.adding = QWidget(self)
+        form = QFormLayout(self.adding)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Author", self.author)
         form.addRow("Addendum", self.text)
+        self.adding.setVisible(writable)
+        self.add_button.setVisible(writable)
+        person = access.signed_in()
+        self.author.setEnabled(person is not None and person.role != access.THERAPIST)
         column = QVBoxLayout(self)
         column.addWidget(self.listing)
-        column.addLayout(form)
+        column.addWidget(self.adding)
         column.addWidget(self.error)
         column.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
         chain_tab_order([self.author, self.text, self.add_button])

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from frontdesk import catalog, formatting
+from frontdesk.access import Can
 from frontdesk.models import InjuryCase, Prescription
 from frontdesk.services import cases, prescriptions
 from frontdesk.services.prescriptions import MAX_SCAN_BYTES, ScanRefused
@@ -26,7 +28,7 @@ from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
 from ui.prescription_inputs import physician_text
 from ui.prescription_table import STATE_LABELS
-from ui.widgets import button_bar, chip, confirm, title
+from ui.widgets import allowed, button_bar, chip, confirm, title
 
 if TYPE_CHECKING:
     from ui.scan_view import ScanView
@@ -109,8 +111,15 @@ class PrescriptionViewPage(QWidget):
             ),
             primary="Edit prescription",
         )
+        self.may_edit = allowed(Can.EDIT_PRESCRIPTIONS, *self._changes())
+        if not self.may_edit:  # where opening a prescription puts the focus
+            self.buttons["Edit prescription"].setFocusProxy(self.buttons["Back to client"])
         self._lay_out()
         self._connect()
+
+    def _changes(self) -> list[QPushButton]:
+        """The buttons that change the prescription or its papers (all but Back)."""
+        return [push for text, push in self.buttons.items() if text != "Back to client"]
 
     def _lay_out(self) -> None:
         order = QGroupBox("The physician's order", self)
@@ -179,7 +188,7 @@ class PrescriptionViewPage(QWidget):
         scan = prescriptions.current_scan(self._id())
         self.scan_view.show_scan(scan.data if scan else None, scan.media_type if scan else None)
         self.buttons["Attach scan"].setText("Replace scan" if scan else "Attach scan")
-        self.buttons["Remove scan"].setVisible(scan is not None)
+        self.buttons["Remove scan"].setVisible(self.may_edit and scan is not None)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.access import Can
 from frontdesk.services import prescriptions
 from frontdesk.services.prescriptions import FILTERS
 from frontdesk.storage_errors import StorageError
@@ -20,7 +21,7 @@ from ui.dialogs.request_form import show_request_form
 from ui.errors import refusal
 from ui.prescription_table import prescription_model
 from ui.tables import record_table
-from ui.widgets import button, chain_tab_order, title
+from ui.widgets import allowed, button, chain_tab_order, title
 
 COLUMNS = (
     columns.CLIENT,
@@ -58,6 +59,7 @@ class PrescriptionsScreen(QWidget):
         self.count_label.setWordWrap(True)
         self.open_button = button("Open client", parent=self)
         self.renew_button = button("Request renewal", "print", primary=True, parent=self)
+        allowed(Can.EDIT_PRESCRIPTIONS, self.renew_button)
         self._lay_out()
         self.filter.currentIndexChanged.connect(self.refresh)
         self.table.activated.connect(self._open)

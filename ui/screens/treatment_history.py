@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import formatting
+from frontdesk.access import Can
 from frontdesk.services import clinic
 from frontdesk.services.history import (
+    NOTES_WITHHELD,
     SHOW_ALL,
     HistoryFilter,
     PrescriptionProgress,
@@ -50,7 +52,7 @@ from ui.tables import (
     colour_brush,
     record_table,
 )
-from ui.widgets import alert_chips, button, chain_tab_order, title
+from ui.widgets import alert_chips, allowed, button, chain_tab_order, title
 
 if TYPE_CHECKING:
     from frontdesk.models import ClinicProfile
@@ -89,6 +91,7 @@ COLUMNS = (  # the care last: it is the longest, and takes the width left
     Column("Therapist", lambda e: e.therapist),
     Column("Care", lambda e: e.care),
 )
+PAIN_COLUMN = 3  # hidden from a login that may not read notes: blank would read as no pain
 
 
 # --- what the page shows, as HTML -------------------------------------------------------------
@@ -121,6 +124,7 @@ def visit_html(entry: VisitEntry) -> str:
         _care_html(entry),
         f"<p>{escape(entry.missed_text)}.</p>" if entry.missed else "",
         _treatment_html(entry),
+        f"<p><i>{escape(NOTES_WITHHELD)}</i></p>" if entry.note_withheld else "",
         *(
             f"<p><b>{escape(heading)}</b><br>{_paragraphs(text)}</p>"
             for heading, text in entry.soap
@@ -211,6 +215,8 @@ class TreatmentHistoryPage(QWidget):
         self.details.setAccessibleName("Visit details")
         self.details.setOpenLinks(False)
         self.details.setTabChangesFocus(True)
+        self.notes_shown = allowed(Can.READ_NOTES, self.note_button)
+        self.table.setColumnHidden(PAIN_COLUMN, not self.notes_shown)
         self._lay_out()
         self._connect()
 
@@ -349,7 +355,7 @@ class TreatmentHistoryPage(QWidget):
 
     def _open_note(self, *_index) -> None:
         entry = self.current_entry()
-        if entry is not None:
+        if entry is not None and self.notes_shown:
             self.note_requested.emit(entry.visit_id)
 
     def print_history(self) -> None:

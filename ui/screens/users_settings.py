@@ -1,4 +1,5 @@
-"""Settings ▸ Users: the clinic's logins (the owner's page), and when an idle window locks."""
+"""Settings ▸ Users: the clinic's logins (the owner's page), when an idle window locks, and
+the clinic file's encryption."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from frontdesk.validation import ValidationError
 from ui.dialogs.login_form import login_dialog, new_login_dialog, reset_password_dialog
 from ui.errors import refusal
 from ui.forms import FieldEditor
+from ui.screens.encryption_settings import EncryptionBox, database_path
 from ui.tables import (
     CAUTION_COLOUR,
     MUTED_COLOUR,
@@ -157,6 +159,7 @@ class UsersSection(QWidget):
         self.done_note = QLabel(self)
         self.done_note.setAccessibleName("Done")
         self.lock = LockMinutesRow(self)
+        self.encryption = EncryptionBox(database_path(), self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
@@ -164,8 +167,16 @@ class UsersSection(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.done_note)
         layout.addWidget(self.lock)
+        layout.addWidget(self.encryption)
         chain_tab_order(
-            [self.table, *self.actions.values(), self.lock.input, self.lock.save_button]
+            [
+                self.table,
+                *self.actions.values(),
+                self.lock.input,
+                self.lock.save_button,
+                self.encryption.encrypt_button,
+                self.encryption.change_button,
+            ]
         )
         self._connect()
 
@@ -181,6 +192,7 @@ class UsersSection(QWidget):
         super().showEvent(event)
         self.refresh()
         self.lock.show_saved()
+        self.encryption.show_state()
 
     def show_start(self) -> None:
         self.refresh()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from frontdesk import access
+from frontdesk.access import Can
 from frontdesk.services import visits
 from frontdesk.storage_errors import StorageError
 from ui.errors import refusal
@@ -69,6 +71,9 @@ class VisitsScreen(QWidget):
 
     def open_note(self, visit_id: int) -> None:
         """The visit's treatment note, in a page of its own."""
+        if not access.may(Can.READ_NOTES):
+            self.day_sheet.show_message(visits.NOTES_WITHHELD)
+            return
         try:
             visit = visits.get_visit(visit_id)
             page = NoteEditorPage(visit, self)

@@ -1,0 +1,152 @@
+"""Encryption on screen: the passphrase asked at start, encrypting the clinic's file from
+Settings ▸ Users (and at the first run), and changing the passphrase."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from helpers import (
+    add_client,
+    click_button,
+    enter_text,
+    find_input,
+    focused_name,
+    row_names,
+    visible_texts,
+    working_in,
+)
+
+from frontdesk import db, encryption
+from ui import app as app_module
+from ui.passphrase import AskPassphrase, ChoosePassphrase
+
+PASSPHRASE = "blue heron at the harbor"
+NEW_PASSPHRASE = "seven gulls over the pier"
+
+
+def texts(widget) -> str:
+    return " ".join(visible_texts(widget))
+
+
+def users_tab(window):
+    window.go_to("Settings")
+    screen = window.settings_screen
+    screen.sections.setCurrentWidget(screen.users)
+    return screen.users.encryption
+
+
+def plain_sqlite_reads(path) -> bool:
+    try:
+        with sqlite3.connect(path) as plain:
+            plain.execute("SELECT count(*) FROM client").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        plain.close()
+    return True
+
+
+def test_the_owner_encrypts_the_file_and_the_window_goes_on(qtbot, window, db_path):
+    add_client(first_name="Zelda", last_name="Quillfeather")
+    box = users_tab(window)
+    assert "not encrypted" in box.state.text()
+
+    def encrypt(dialog) -> None:
+        enter_text(qtbot, dialog, "New passphrase", "too short")
+        enter_text(qtbot, dialog, "Confirm new passphrase", "too short")
+        click_button(qtbot, dialog, "Encrypt")
+        assert "at least 12 characters" in texts(dialog)
+        enter_text(qtbot, dialog, "New passphrase", PASSPHRASE)
+        enter_text(qtbot, dialog, "Confirm new passphrase", PASSPHRASE + "!")
+        click_button(qtbot, dialog, "Encrypt")
+        assert "The two passphrases differ" in texts(dialog)
+        assert not encryption.is_encrypted(db_path)  # nothing done yet
+        enter_text(qtbot, dialog, "Confirm new passphrase", PASSPHRASE)
+        click_button(qtbot, dialog, "Encrypt")
+
+    with working_in(qtbot, ChoosePassphrase, encrypt):
+        click_button(qtbot, box, "Encrypt the file…")
+    assert encryption.is_encrypted(db_path) and not plain_sqlite_reads(db_path)
+    assert "are encrypted" in box.state.text()
+    window.find_client()
+    assert row_names(window) == ["Quillfeather, Zelda"]  # still working, on the encrypted file
+
+
+def test_the_passphrase_changes_only_with_the_current_one(qtbot, window, db_path):
+    encryption.encrypt_database(db_path, PASSPHRASE)
+    box = users_tab(window)
+
+    def change(dialog) -> None:
+        enter_text(qtbot, dialog, "Current passphrase", "not the passphrase")
+        enter_text(qtbot, dialog, "New passphrase", NEW_PASSPHRASE)
+        enter_text(qtbot, dialog, "Confirm new passphrase", NEW_PASSPHRASE)
+        click_button(qtbot, dialog, "Change passphrase")
+        assert dialog.isVisible() and dialog.errors["Current passphrase"].isVisible()
+        enter_text(qtbot, dialog, "Current passphrase", PASSPHRASE)
+        click_button(qtbot, dialog, "Change passphrase")
+
+    with working_in(qtbot, ChoosePassphrase, change):
+        click_button(qtbot, box, "Change passphrase…")
+    db.close_database()
+    with pytest.raises(db.WrongPassphrase):
+        db.open_database(db_path, passphrase=PASSPHRASE)
+    db.open_database(db_path, passphrase=NEW_PASSPHRASE)
+
+
+def test_the_start_asks_for_the_passphrase_until_it_opens_the_file(
+    qtbot, open_window, set_up_clinic, db_path
+):
+    encryption.encrypt_database(db_path, PASSPHRASE)
+    before = db_path.read_bytes()
+    db.close_database()
+    shell = open_window(db_path)
+    db.close_database()
+
+    def unlock(dialog) -> None:
+        enter_text(qtbot, dialog, "Passphrase", "a wrong passphrase")
+        click_button(qtbot, dialog, "Open")
+        assert "does not open clinic.db" in texts(dialog)
+        assert find_input(dialog, "Passphrase").text() == ""
+        assert db_path.read_bytes() == before  # nothing written by the wrong try
+        enter_text(qtbot, dialog, "Passphrase", PASSPHRASE)
+        click_button(qtbot, dialog, "Open")
+
+    with working_in(qtbot, AskPassphrase, unlock):
+        assert app_module._file_passphrase(db_path, shell) == (True, PASSPHRASE)
+
+
+def test_quitting_at_the_passphrase_opens_nothing(qtbot, open_window, set_up_clinic, db_path):
+    encryption.encrypt_database(db_path, PASSPHRASE)
+    db.close_database()
+    shell = open_window(db_path)
+    db.close_database()
+    with working_in(qtbot, AskPassphrase, lambda dialog: click_button(qtbot, dialog, "Quit")):
+        assert app_module._file_passphrase(db_path, shell) == (False, None)
+
+
+def test_the_first_run_can_encrypt_the_new_clinic_s_file(qtbot, database, db_path):
+    from helpers import fill_form
+    from test_setup_dialog import CLINIC_FORM, OWNER_FORM, THERAPIST_FORM
+
+    from ui.dialogs.setup import SetupDialog
+
+    dialog = SetupDialog()
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.done(0))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: focused_name() == "Clinic name")
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM})
+    dialog.encrypt_box.setChecked(True)
+    enter_text(qtbot, dialog, "Passphrase", "short")
+    click_button(qtbot, dialog, "Save and start")
+    assert "at least 12 characters" in texts(dialog)
+    assert not encryption.is_encrypted(db_path)
+    enter_text(qtbot, dialog, "Passphrase", PASSPHRASE)
+    enter_text(qtbot, dialog, "Confirm passphrase", PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        click_button(qtbot, dialog, "Save and start")
+    assert encryption.is_encrypted(db_path) and not plain_sqlite_reads(db_path)
+    db.close_database()
+    db.open_database(db_path, passphrase=PASSPHRASE)
