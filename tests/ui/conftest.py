@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import StrayDialogGuard
+from helpers import LOGIN_PASSWORD, StrayDialogGuard, focused_name
 from PySide6.QtCore import QEvent
 
-from frontdesk import db
+from frontdesk import access, db
+from frontdesk.services import users
 from ui.app import build_main_window
 from ui.form_page import RecordFormPage
 from ui.main_window import MainWindow
@@ -44,6 +45,21 @@ def _forget_unsaved_changes(window: MainWindow) -> None:
 def window(open_window: BuildWindow, set_up_clinic, db_path: Path) -> MainWindow:
     """The main window over a set-up clinic with no clients."""
     return open_window(db_path)
+
+
+@pytest.fixture
+def window_for(
+    qtbot, open_window: BuildWindow, db_path: Path, logins
+) -> Callable[[str], MainWindow]:
+    """The main window with one of the test module's `logins` signed in (by login name)."""
+
+    def build(username: str) -> MainWindow:
+        access.sign_in_as(users.sign_in(username, LOGIN_PASSWORD))
+        window = open_window(db_path)
+        qtbot.waitUntil(lambda: focused_name() == "Find client")
+        return window
+
+    return build
 
 
 @pytest.fixture

@@ -589,3 +589,6 @@ def click_row(qtbot, parent: QWidget, table_name: str, heading: str, text: str) 
     qtbot.mouseClick(
         table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
     )
+
+
+LOGIN_PASSWORD = "harbor lights 42"  # every test login's password

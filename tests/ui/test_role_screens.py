@@ -10,8 +10,9 @@ from datetime import date, datetime, time
 import pypdfium2 as pdfium
 import pytest
 from helpers import (
-    focused_name,
+    LOGIN_PASSWORD,
     group_box,
+    prescribe_for,
     table_rows,
     visible_buttons,
     visible_texts,
@@ -28,40 +29,21 @@ from frontdesk.services import (
     history,
     notes,
     physicians,
-    prescriptions,
     users,
     visits,
 )
 from frontdesk.services.receipts import Problem
 from tests.conftest import THERAPIST
+from tests.core.conftest import PHYSICIAN
 from ui.dialogs.receipt_check import CompletenessDialog
 from ui.main_window import MainWindow
 from ui.screens.day_sheet import BALANCE_COLUMN, DaySheetPage
 from ui.screens.treatment_history import PAIN_COLUMN
 
-PASSWORD = "harbor lights 42"
 TODAY = date.today()
 OWN_NOTE = "Tight lower back after lifting boxes."
 OTHER_NOTE = "Neck stiff on the left."
 WITHHELD = "Treatment notes are not shown to front-desk logins."
-PHYSICIAN = {
-    "first_name": "Alicia",
-    "last_name": "Chen",
-    "credentials": "MD",
-    "npi": "1003000126",
-    "practice": "Eastside Family Medicine",
-}
-RX = {
-    "written_on": TODAY.strftime("%m/%d/%Y"),
-    "reason": "Low back pain",
-    "diagnosis_codes": "M54.50",
-    "modality": "Massage therapy",
-    "techniques": ["myofascial_release"],
-    "body_areas": ["lower_back"],
-    "treatments_prescribed": "12",
-    "frequency": "1 per week",
-    "duration": "6 months",
-}
 DAY_SHEET_WORK = {"Book visit", "Check in", "Complete", "No-show", "Cancel visit"}
 MONEY_WORK = {"Take payment", "Receipt", "Account"}
 CLIENT_WORK = {
@@ -102,8 +84,8 @@ def day(set_up_clinic) -> Day:
     client = clients.save_client(
         {"first_name": "Rosa", "last_name": "Marin", "date_of_birth": "02/03/1975"}
     )
-    physician = physicians.save_physician(PHYSICIAN)
-    rx = prescriptions.save_prescription({**RX, "physician_id": str(physician.id)}, client.id)
+    physicians.save_physician(PHYSICIAN)
+    rx = prescribe_for(client)
     treated = _with_draft(client, hannah, 8, "Came in stiff.")
     done = visits.complete_visit(treated.id, treated.version)
     return Day(
@@ -125,25 +107,12 @@ def logins(day) -> None:
         ("hannah", "Hannah Okafor", "Therapist", hannah.id),
     ):
         users.add_user(
-            {"username": username, "full_name": name, "role": role}, PASSWORD, therapist_id
+            {"username": username, "full_name": name, "role": role}, LOGIN_PASSWORD, therapist_id
         )
 
 
-@pytest.fixture
-def window_for(qtbot, open_window, db_path, logins):
-    """The main window with the given login signed in."""
-
-    def build(username: str) -> MainWindow:
-        access.sign_in_as(users.sign_in(username, PASSWORD))
-        window = open_window(db_path)
-        qtbot.waitUntil(lambda: focused_name() == "Find client")
-        return window
-
-    return build
-
-
 def person(username: str) -> Actor:
-    return users.sign_in(username, PASSWORD)
+    return users.sign_in(username, LOGIN_PASSWORD)
 
 
 # --- the client summary ------------------------------------------------------------------------

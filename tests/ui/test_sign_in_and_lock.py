@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import (
+    LOGIN_PASSWORD,
     click_button,
     enter_text,
     find_input,
@@ -23,7 +24,7 @@ from ui import app as app_module
 from ui.main_window import MainWindow
 from ui.sign_in import OwnerLoginDialog, SignInDialog
 
-PASSWORD = "harbor lights 42"
+PASSWORD = LOGIN_PASSWORD
 
 
 @pytest.fixture
@@ -43,19 +44,6 @@ def logins(set_up_clinic) -> dict[str, User]:
             therapist.id,
         ),
     }
-
-
-@pytest.fixture
-def window_for(qtbot, open_window, db_path, logins):
-    """The main window with the given login signed in."""
-
-    def build(username: str) -> MainWindow:
-        access.sign_in_as(users.sign_in(username, PASSWORD))
-        window = open_window(db_path)
-        qtbot.waitUntil(lambda: focused_name() == "Find client")
-        return window
-
-    return build
 
 
 def sign_in_on(qtbot, parent, username: str, password: str = PASSWORD) -> None:
