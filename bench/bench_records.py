@@ -248,7 +248,9 @@ PROBE_WINDOW = """
 import sys
 from pathlib import Path
 from PySide6.QtTest import QTest
+from frontdesk import access
 from ui.app import build_main_window
+access.sign_in_as(access.Actor(None, "benchmark", access.OWNER))
 window = build_main_window(Path(sys.argv[1]), Path(sys.argv[2]))
 window.resize(1280, 800)
 window.show()

@@ -125,10 +125,27 @@ def change_passphrase(old: str, new: str, *, actor: str = "") -> None:
     check_passphrase(new, "New passphrase")
     if new == old:
         raise ValidationError("New passphrase", "type a passphrase other than the current one")
+    database = _alone_on_the_file(database)
     database.rekey(new)
     with database.atomic():
         audit.record("change_passphrase", "database", None, actor=actor)
     log.info("changed the database's passphrase")
+
+
+def _alone_on_the_file(database: db.EncryptedClinicDatabase) -> db.EncryptedClinicDatabase:
+    """The database reopened, once no other program or computer has the file open (they
+    could not read it after a new passphrase); EncryptionRefused while one does."""
+    path, passphrase = database.path, database.passphrase
+    db.close_database()
+    try:
+        if not backup.fold_write_ahead_log(path, passphrase):
+            raise EncryptionRefused(
+                f"{path.name} is open in another program or on another computer",
+                "Close Front Desk everywhere else, then change the passphrase again.",
+            )
+    finally:
+        reopened = db.open_database(path, passphrase=passphrase)
+    return reopened
 
 
 def _open_encrypted_database() -> db.EncryptedClinicDatabase:
@@ -142,3 +159,11 @@ def _open_encrypted_database() -> db.EncryptedClinicDatabase:
             f"{database.path.name} is not encrypted", "Encrypt it first, in Settings."
         )
     return database
+
+
+def plain_copies_beside(path: Path) -> list[Path]:
+    """The copies of the file the program put beside it (before a schema upgrade, say)
+    that are not encrypted: the owner deletes them once they are not needed."""
+    path = Path(path)
+    beside = path.parent.glob(f"{path.stem}.*{path.suffix}")
+    return sorted(copy for copy in beside if copy.is_file() and not is_encrypted(copy))

@@ -217,8 +217,10 @@ def _who_works(shell: MainWindow) -> str:
 
     if clinic.needs_setup():
         return _ask_setup(shell)
-    if access.signed_in() is not None:
-        return SIGNED_IN  # still signed in from before the database was restored
+    person = access.signed_in()
+    if person is not None and users.still_signed_in(person):
+        return SIGNED_IN  # signed in before the database was restored, and still there
+    access.sign_out()
     if users.has_logins():
         dialog = SignInDialog(_clinic_name(), demo_logins_hint(), shell)
     else:

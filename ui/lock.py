@@ -1,13 +1,17 @@
-"""The window's cover: when the program is left alone (or locked, or signed out) it covers
-every client detail until someone may carry on. What was typed underneath stays as it was.
+"""The lock: when the program is left alone (or locked, or signed out) every one of its
+windows is covered by an opaque curtain, and a sign-in above them all asks who carries on.
+
+Nothing underneath is closed or changed: a half-typed form and a dialog that was open stay
+as they were. A window that opens while the program is locked (a document finished in the
+background, say) is covered as it appears.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from frontdesk import access
 from frontdesk.services import users
@@ -46,33 +50,42 @@ class IdleWatch(QObject):
             self.timer.start()
         return False
 
-    def stop(self) -> None:
-        QApplication.instance().removeEventFilter(self)
-        self.timer.stop()
 
-
-class Cover(QWidget):
-    """Covers the whole window with a sign-in: after a lock, the same person or an owner;
-    after signing out, anyone. `uncovered` fires with the person signed in."""
-
-    uncovered = Signal(object)  # the access.Actor
+class Curtain(QWidget):
+    """An opaque sheet over all of one window, following its size."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
-        self.setObjectName("lockCover")
+        self.setObjectName("lockCurtain")
         self.setAutoFillBackground(True)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(watched.rect())
+        return False
+
+
+class UnlockWindow(QDialog):
+    """The sign-in above every other window while the program is locked. Only a sign-in
+    ends it: Esc and closing it do nothing."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Front Desk is locked")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.locked_for: access.Actor | None = None
         self.panel = SignInPanel("Front Desk is locked", self._check, self)
         self.panel.setFixedWidth(460)
         layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        self.panel.signed_in.connect(self.uncovered)
-        self.hide()
+        layout.addWidget(self.panel)
 
-    def cover(self, locked_for: access.Actor | None) -> None:
-        """Shown over everything; `locked_for` None: signed out (anyone may sign in)."""
+    def ask(self, locked_for: access.Actor | None) -> None:
+        """After a lock, the same person or an owner; after signing out (None), anyone."""
         self.locked_for = locked_for
         if locked_for is None:
             self.panel.heading.setText("Sign in to Front Desk")
@@ -86,38 +99,79 @@ class Cover(QWidget):
                 f"Locked while {who} was away. {who} or {others} can carry on; what was on "
                 "screen is kept as it was.",
             )
-        self.setGeometry(self.parentWidget().rect())
-        self.raise_()
         self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _check(self, username: str, password: str) -> access.Actor:
         if self.locked_for is None:
             return users.sign_in(username, password)
         return users.may_unlock(self.locked_for, username, password)
 
+    def reject(self) -> None:
+        """Esc does not unlock."""
 
-class HiddenWindows:
-    """The program's other windows (dialogs) hidden while the cover is up, and shown again."""
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
 
-    def __init__(self, keep: QWidget) -> None:
-        self.keep = keep
-        self.hidden: list[QWidget] = []
 
-    def hide_all(self) -> None:
-        for widget in QApplication.topLevelWidgets():
-            if widget is not self.keep and widget.isVisible() and widget.isWindow():
-                widget.hide()
-                self.hidden.append(widget)
+class Lock(QObject):
+    """Covers every window of the program until `unlock` signs someone in."""
 
-    def close_all(self) -> None:
-        """Someone else carries on: the other person's dialogs are closed, not shown to them."""
-        for widget in self.hidden:
-            widget.reject() if isinstance(widget, QDialog) else widget.close()
-        self.hidden = []
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.unlock = UnlockWindow(window)
+        self.curtains: list[Curtain] = []
 
-    def show_again(self, then: Callable[[], None] | None = None) -> None:
-        for widget in self.hidden:
-            widget.show()
-        self.hidden = []
-        if then is not None:
-            then()
+    @property
+    def covered(self) -> bool:
+        return self.unlock.isVisible()
+
+    def cover(self, locked_for: access.Actor | None) -> None:
+        close_popups()
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and window is not self.unlock:
+                self.curtains.append(Curtain(window))
+        QApplication.instance().installEventFilter(self)
+        self.unlock.ask(locked_for)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A window shown while locked is covered too, and the sign-in kept above it."""
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched is not self.unlock
+            and not any(c.parentWidget() is watched for c in self._live_curtains())
+        ):
+            self.curtains.append(Curtain(watched))
+            QTimer.singleShot(0, self.unlock.raise_)
+        return False
+
+    def uncover(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        for curtain in self._live_curtains():
+            curtain.hide()
+            curtain.deleteLater()
+        self.curtains = []
+        self.unlock.hide()
+
+    def close_covered_dialogs(self) -> None:
+        """Someone else carries on: the dialogs left open are cancelled, not shown to them."""
+        for curtain in self._live_curtains():
+            window = curtain.parentWidget()
+            if isinstance(window, QDialog) and window.isVisible():
+                window.reject()
+
+    def _live_curtains(self) -> list[Curtain]:
+        """The curtains whose windows still exist (a dialog may be deleted once closed)."""
+        return [curtain for curtain in self.curtains if isValid(curtain)]
+
+
+def close_popups() -> None:
+    """Menus and suggestion lists that are open close (each closes on its own first)."""
+    for _ in range(10):
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            return
+        popup.close()

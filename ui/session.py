@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from frontdesk import access
 from frontdesk.access import Can
 from frontdesk.services import clinic
-from ui.lock import Cover, HiddenWindows, IdleWatch
+from ui.lock import IdleWatch, Lock
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -36,14 +36,11 @@ class SessionControls(QObject):
         self.person_label = QLabel(window)
         self.person_label.setAccessibleName("Signed in")
         window.statusBar().insertPermanentWidget(0, self.person_label)
-        self.cover = Cover(window)
-        self.cover.uncovered.connect(self._carry_on)
-        self.hidden_windows = HiddenWindows(window)
-        self.focus_before: QWidget | None = None
+        self.curtains = Lock(window)
+        self.curtains.unlock.panel.signed_in.connect(self._carry_on)
         self.idle = IdleWatch(clinic.lock_minutes(), self)
         self.idle.idle.connect(self.lock)
         self._add_actions(file_menu)
-        window.installEventFilter(self)
         self.show_person()
 
     def _add_actions(self, menu: QMenu) -> None:
@@ -64,7 +61,12 @@ class SessionControls(QObject):
 
     @property
     def covered(self) -> bool:
-        return self.cover.isVisible()
+        return self.curtains.covered
+
+    @property
+    def unlock(self) -> QWidget:
+        """The sign-in shown above the covered windows."""
+        return self.curtains.unlock
 
     def show_person(self) -> None:
         """The status bar names the person; the rail and menus show what their role may use."""
@@ -87,55 +89,35 @@ class SessionControls(QObject):
     # --- covering the window --------------------------------------------------------------
 
     def lock(self) -> None:
-        """Cover the window until the person, or an owner, signs in again; all is kept."""
+        """Cover every window until the person, or an owner, signs in again; all is kept."""
         if not self.covered and access.signed_in() is not None:
-            self._cover(access.signed_in())
+            self.curtains.cover(access.signed_in())
 
     def sign_out(self) -> None:
-        """End the person's session: unsaved work is asked about, the screens start afresh
-        (for the next person's role) and the window waits for anyone to sign in."""
+        """End the person's session: unsaved work is asked about, dialogs left open are
+        cancelled, the screens start afresh (for the next person's role) and the window
+        waits for anyone to sign in."""
         if self.covered or not self.window.may_leave_all():
             return
+        close_dialogs(keep=self.unlock)
         self.window.start_afresh()
         access.sign_out()
         self.show_person()
-        self._cover(None)
-
-    def _cover(self, locked_for: access.Actor | None) -> None:
-        self.focus_before = QApplication.focusWidget()
-        self.hidden_windows.hide_all()
-        self._set_working(False)
-        self.cover.cover(locked_for)
+        self.curtains.cover(None)
 
     def _carry_on(self, person: access.Actor) -> None:
-        """Someone signed in on the cover: the window is theirs again."""
-        same = self.cover.locked_for is not None and person.user_id == self.cover.locked_for.user_id
-        was_signed_out = self.cover.locked_for is None
-        if not same and not was_signed_out:
-            self.window.start_afresh()  # an owner took over: nothing of the other person's
+        """Someone signed in above the curtains: the windows are theirs now. An owner who
+        takes over another person's locked window gets none of that person's work."""
+        before = self.curtains.unlock.locked_for
+        if before is not None and person.user_id != before.user_id:
+            self.curtains.close_covered_dialogs()
+            self.window.start_afresh()
         access.sign_in_as(person)
-        self.cover.hide()
-        self._set_working(True)
+        self.curtains.uncover()
         self.show_person()
         self.idle.set_minutes(clinic.lock_minutes())
-        if same:
-            focus = self.focus_before
-            self.hidden_windows.show_again(focus.setFocus if focus is not None else None)
-        else:
-            self.hidden_windows.close_all()
+        if before is None or person.user_id != before.user_id:
             self.window.find_client()
-
-    def _set_working(self, working: bool) -> None:
-        """Menus, shortcuts and the work area answer only while the window is uncovered."""
-        self.window.centralWidget().setEnabled(working)
-        self.window.menuBar().setEnabled(working)
-
-    def eventFilter(self, watched: QObject, event) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.Resize and self.covered:
-            self.cover.setGeometry(self.window.rect())
-        return False
 
     def change_password(self) -> None:
         from ui.dialogs.change_password import change_my_password
@@ -143,3 +125,12 @@ class SessionControls(QObject):
         said = change_my_password(self.window)
         if said:
             self.window.statusBar().showMessage(said, 5000)
+
+
+def close_dialogs(keep: QWidget) -> None:
+    """Cancel the program's open dialogs (all but `keep`)."""
+    from PySide6.QtWidgets import QDialog
+
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, QDialog) and window.isVisible() and window is not keep:
+            window.reject()

@@ -56,6 +56,8 @@ class SignInPanel(QWidget):
         self.password = password_input("Password", self)
         self.message = error_label("Sign-in problem", self)
         self.sign_in_button = button("Sign in", primary=True, parent=self)
+        self.sign_in_button.setDefault(False)  # Enter in the password signs in, once
+        self.sign_in_button.setAutoDefault(False)
         self._lay_out()
         self.sign_in_button.clicked.connect(self.try_sign_in)
         self.username.returnPressed.connect(self.password.setFocus)
@@ -110,7 +112,9 @@ class SignInDialog(QDialog):
         self.panel = SignInPanel(clinic_name or "Front Desk", users.sign_in, self)
         self.panel.signed_in.connect(self._accept_person)
         quit_buttons = QDialogButtonBox(self)
-        quit_buttons.addButton(button("Quit", parent=self), QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button = button("Quit", parent=self)
+        quit_button.setAutoDefault(False)  # Enter never quits
+        quit_buttons.addButton(quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         quit_buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel)

@@ -116,6 +116,21 @@ def actor_of(user: User) -> access.Actor:
 # --- signing in ---------------------------------------------------------------------------
 
 
+def still_signed_in(person: access.Actor) -> bool:
+    """Whether the database (perhaps just restored from a backup) still has this person's
+    login as they signed in: there, active, with the same name and role. A person the
+    program acts as itself (the command line: no login) stays."""
+    if person.user_id is None:
+        return True
+    user = User.get_or_none(User.id == person.user_id)
+    return (
+        user is not None
+        and user.active
+        and (user.username, user.role, user.therapist_id)
+        == (person.username, person.role, person.therapist_id)
+    )
+
+
 def has_logins() -> bool:
     """Whether any login exists (a clinic from before logins has none until the owner's)."""
     return User.select().exists()

@@ -273,3 +273,27 @@ def test_cli_encrypt_and_change_passphrase(demo_clinic, db_path, monkeypatch, ca
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert cli.main(["--db", str(db_path), "check"]) == 1
     assert "FRONTDESK_PASSPHRASE" in capsys.readouterr().out
+
+
+def test_the_plain_copies_left_beside_an_encrypted_file_are_named(demo_clinic, db_path, tmp_path):
+    older = db_path.with_name("clinic.before-v8-20261101-090000.db")
+    shutil.copyfile(db_path, older)  # as an upgrade leaves it beside the file
+    encryption.encrypt_database(db_path, PASSPHRASE, folder=tmp_path / "backups")
+    assert encryption.plain_copies_beside(db_path) == [older]
+    assert not encryption.is_encrypted(older) and encryption.is_encrypted(db_path)
+
+
+def test_the_passphrase_stays_while_another_computer_has_the_file_open(
+    short_waits, encrypted_clinic, encrypted_path
+):
+    other_pc = db.connect_file(encrypted_path, PASSPHRASE)
+    other_pc.execute("BEGIN")
+    other_pc.execute("SELECT COUNT(*) FROM client").fetchone()  # holds a read lock
+    try:
+        with pytest.raises(encryption.EncryptionRefused, match="another computer"):
+            encryption.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+    finally:
+        other_pc.close()
+    assert Client.select().count() > 0  # the program goes on, with the passphrase it had
+    db.close_database()
+    db.open_database(encrypted_path, passphrase=PASSPHRASE)

@@ -218,3 +218,16 @@ def test_an_older_file_keeps_its_logins_under_the_new_role_names(db_path):
         )
     finally:
         db.close_database()
+
+
+def test_a_person_stays_signed_in_only_while_their_login_is_as_it_was(set_up_clinic):
+    user = _front_desk()
+    sam = users.sign_in("sam", PASSWORD)
+    assert users.still_signed_in(sam)
+    assert users.still_signed_in(access.command_line("desk-pc"))  # no login to check
+    kim_login = users.add_user({**DESK, "username": "kim", "full_name": "Kim Lee"}, PASSWORD)
+    kim = users.sign_in("kim", PASSWORD)
+    users.update_user(kim_login.id, kim_login.version, {**DESK, "username": "kim", "role": "Owner"})
+    assert not users.still_signed_in(kim)  # a changed (or restored) login signs in again
+    users.set_user_active(user.id, user.version, False)
+    assert not users.still_signed_in(sam)

@@ -68,7 +68,8 @@ def test_the_owner_encrypts_the_file_and_the_window_goes_on(qtbot, window, db_pa
     with working_in(qtbot, ChoosePassphrase, encrypt):
         click_button(qtbot, box, "Encrypt the file…")
     assert encryption.is_encrypted(db_path) and not plain_sqlite_reads(db_path)
-    assert "are encrypted" in box.state.text()
+    assert "The clinic's file is encrypted" in box.state.text()
+    assert "copies of the file as it was are not encrypted" in box.done_note.text()
     window.find_client()
     assert row_names(window) == ["Quillfeather, Zelda"]  # still working, on the encrypted file
 
@@ -150,3 +151,42 @@ def test_the_first_run_can_encrypt_the_new_clinic_s_file(qtbot, database, db_pat
     assert encryption.is_encrypted(db_path) and not plain_sqlite_reads(db_path)
     db.close_database()
     db.open_database(db_path, passphrase=PASSPHRASE)
+
+
+def test_a_backup_from_before_a_passphrase_change_restores_with_its_own(qtbot, window, db_path):
+    from frontdesk.services import backup
+
+    add_client(first_name="Zelda", last_name="Quillfeather")
+    encryption.encrypt_database(db_path, PASSPHRASE)
+    folder = window.backup_folder.path
+    made = backup.make_backup(folder)
+    encryption.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+    add_client(first_name="Ann", last_name="Baker")
+    window.go_to("Settings")
+    screen = window.settings_screen
+    screen.sections.setCurrentWidget(screen.backups)
+    page = screen.backups
+    page.refresh()
+    page.table.selectRow(
+        next(row for row, info in enumerate(page.model.rows) if info.path == made.path)
+    )
+
+    def old_passphrase(dialog) -> None:
+        enter_text(qtbot, dialog, "Passphrase", NEW_PASSPHRASE)
+        click_button(qtbot, dialog, "Open")
+        assert "does not open" in texts(dialog)
+        enter_text(qtbot, dialog, "Passphrase", PASSPHRASE)
+        click_button(qtbot, dialog, "Open")
+
+    from helpers import answering
+
+    with (
+        answering(qtbot, "Yes", title="Restore backup"),
+        working_in(qtbot, AskPassphrase, old_passphrase),
+    ):
+        page.restore_selected()
+    assert "Restored the backup" in texts(page)
+    window.find_client()
+    assert row_names(window) == ["Quillfeather, Zelda"]  # as it was when backed up
+    db.close_database()
+    db.open_database(db_path, passphrase=NEW_PASSPHRASE)  # still today's passphrase

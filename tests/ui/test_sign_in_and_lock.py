@@ -16,11 +16,14 @@ from helpers import (
     working_in,
 )
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from frontdesk import access
 from frontdesk.models import AuditEvent, Therapist, User
 from frontdesk.services import users
 from ui import app as app_module
+from ui.dialogs.book_visit import BookVisitDialog
+from ui.lock import Curtain
 from ui.main_window import MainWindow
 from ui.sign_in import OwnerLoginDialog, SignInDialog
 
@@ -47,9 +50,20 @@ def logins(set_up_clinic) -> dict[str, User]:
 
 
 def sign_in_on(qtbot, parent, username: str, password: str = PASSWORD) -> None:
+    window = parent.window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     enter_text(qtbot, parent, "Login name", username)
     enter_text(qtbot, parent, "Password", password)
     press(qtbot, Qt.Key.Key_Return)
+
+
+def covered_whole(window: QWidget) -> bool:
+    """Whether an opaque curtain lies over all of the window."""
+    return any(
+        curtain.isVisible() and curtain.geometry() == window.rect()
+        for curtain in window.findChildren(Curtain)
+    )
 
 
 def rail(window: MainWindow) -> list[str]:
@@ -128,14 +142,14 @@ def test_the_idle_window_locks_and_keeps_a_half_typed_intake(qtbot, window_for):
     enter_text(qtbot, window, "First name", "Zelda")
     window.session.idle.set_minutes(0)  # no time at all: locks on the next turn
     qtbot.waitUntil(lambda: window.session.covered, timeout=2000)
-    cover = window.session.cover
-    assert cover.geometry() == window.rect()
-    assert not window.centralWidget().isEnabled()
-    assert "Locked while Sam Ortiz was away" in " ".join(visible_texts(cover))
-    assert find_input(cover, "Login name").text() == "sam"
+    assert covered_whole(window)
+    unlock = window.session.unlock
+    assert QApplication.activeModalWidget() is unlock  # nothing beneath takes a key or click
+    assert "Locked while Sam Ortiz was away" in " ".join(visible_texts(unlock))
+    assert find_input(unlock, "Login name").text() == "sam"
     window.session.idle.set_minutes(10)
-    sign_in_on(qtbot, cover, "sam")
-    assert not window.session.covered and window.centralWidget().isEnabled()
+    sign_in_on(qtbot, unlock, "sam")
+    assert not window.session.covered and not covered_whole(window)
     assert find_input(window, "First name").text() == "Zelda"  # nothing typed was lost
 
 
@@ -144,11 +158,11 @@ def test_only_the_same_person_or_an_owner_unlocks(qtbot, window_for):
     window.new_client()
     enter_text(qtbot, window, "First name", "Zelda")
     window.session.lock()
-    cover = window.session.cover
-    sign_in_on(qtbot, cover, "hannah")
+    unlock = window.session.unlock
+    sign_in_on(qtbot, unlock, "hannah")
     assert window.session.covered
-    assert "Only Sam Ortiz or the clinic's owner can unlock" in " ".join(visible_texts(cover))
-    sign_in_on(qtbot, cover, "dana")
+    assert "Only Sam Ortiz or the clinic's owner can unlock" in " ".join(visible_texts(unlock))
+    sign_in_on(qtbot, unlock, "dana")
     assert not window.session.covered
     assert access.signed_in().username == "dana"
     assert find_input(window, "Find client").isVisible()  # nothing of Sam's left open
@@ -159,8 +173,8 @@ def test_signing_out_covers_the_window_until_anyone_signs_in(qtbot, window_for):
     window = window_for("dana")
     window.session.sign_out()
     assert window.session.covered and access.signed_in() is None
-    assert find_input(window.session.cover, "Login name").text() == ""
-    sign_in_on(qtbot, window.session.cover, "hannah")
+    assert find_input(window.session.unlock, "Login name").text() == ""
+    sign_in_on(qtbot, window.session.unlock, "hannah")
     assert rail(window) == ["Clients", "Prescriptions", "Visits"]
     assert find_input(window, "Signed in").text() == "Signed in: Hannah Okafor (Therapist)"
     actions = [e.action for e in AuditEvent.select().where(AuditEvent.entity == "user")]
@@ -171,3 +185,31 @@ def test_ctrl_l_locks_the_window(qtbot, window_for):
     window = window_for("sam")
     press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.session.covered
+
+
+def test_a_dialog_open_at_the_lock_stays_open_under_its_curtain(qtbot, window_for):
+    window = window_for("sam")
+    window.go_to("Visits")
+
+    def lock_while_booking(dialog) -> None:
+        enter_text(qtbot, dialog, "Client", "Zel")
+        window.session.lock()
+        assert dialog.isVisible() and covered_whole(dialog)  # open, and nothing of it shows
+        sign_in_on(qtbot, window.session.unlock, "sam")
+        assert dialog.isVisible() and not covered_whole(dialog)
+        assert find_input(dialog, "Client").text() == "Zel"
+        seen["kept_open"] = False
+
+    seen: dict = {}
+    with working_in(qtbot, BookVisitDialog, lock_while_booking):
+        click_button(qtbot, window, "Book visit")
+
+
+def test_a_window_that_opens_while_locked_is_covered_as_it_appears(qtbot, window_for):
+    window = window_for("sam")
+    window.session.lock()
+    late = QDialog(window)
+    late.setWindowTitle("A document made in the background")
+    late.show()
+    assert covered_whole(late)
+    late.close()

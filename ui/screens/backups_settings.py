@@ -210,11 +210,14 @@ class BackupsSection(QWidget):
         )
         if not confirm(self, "Restore backup", question):
             return
+        passphrase = self._passphrase_of(chosen.path)
+        if passphrase is False:
+            return
         self._say("Restoring: checking the backup and backing up the database first…", "")
         self.done.repaint()  # said before the work starts: a large clinic takes some seconds
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            restored = backup.restore(chosen.path, folder=self.folder)
+            restored = backup.restore(chosen.path, folder=self.folder, passphrase=passphrase)
         except (backup.BackupError, StorageError, db.DatabaseUnavailable) as error:
             self._say("", failure_text("Not restored", error, (backup.BackupError,)))
         else:
@@ -229,6 +232,40 @@ class BackupsSection(QWidget):
             QGuiApplication.restoreOverrideCursor()
         self.refresh()
 
+    def _passphrase_of(self, path: Path) -> str | bool | None:
+        """The passphrase an encrypted backup opens with: the clinic's (None), or, for a
+        backup made before the passphrase was changed, the one asked for; False: not given."""
+        from frontdesk import encryption
+        from ui.passphrase import AskPassphrase
+
+        current = db.current_passphrase()
+        if not encryption.is_encrypted(path) or _opens(path, current):
+            return None
+        given: list[str] = []
+
+        def try_backup(text: str) -> None:
+            if not _opens(path, text):
+                raise db.WrongPassphrase(f"That passphrase does not open {path.name} either.")
+            given.append(text)
+
+        dialog = AskPassphrase(path, try_backup, self)
+        dialog.explanation.setText(
+            f"{path.name} does not open with the clinic's passphrase: it was made before the "
+            "passphrase was changed. Type the passphrase it was made with; the restored "
+            "file is encrypted with the clinic's passphrase of today."
+        )
+        dialog.cancel_button.setText("Cancel")
+        return given[-1] if dialog.exec() and given else False
+
     def _say(self, done: str, problem: str) -> None:
         show_text(self.done, done)
         show_text(self.message, problem)
+
+
+def _opens(path: Path, passphrase: str | None) -> bool:
+    """Whether the backup passes its check when read with this passphrase."""
+    try:
+        backup.check_backup_file(path, passphrase=passphrase)
+    except backup.BackupError:
+        return False
+    return True

@@ -21,8 +21,9 @@ PLAIN_TEXT = (
     "Encrypt it with a passphrase, which Front Desk then asks for at every start."
 )
 ENCRYPTED_TEXT = (
-    "The clinic's file and its backups are encrypted: without the passphrase they cannot "
-    "be read. Front Desk asks for it at every start."
+    "The clinic's file is encrypted, and so are the backups made of it: without the "
+    "passphrase they cannot be read. Front Desk asks for it at every start. Backups and "
+    "copies made before the file was encrypted are not encrypted."
 )
 
 
@@ -66,10 +67,12 @@ class EncryptionBox(QGroupBox):
 
         dialog = ChoosePassphrase("Encrypt the clinic's file", "Encrypt", encrypt_with, parent=self)
         if dialog.exec() and made:
+            plain = [made[0].path, *encryption.plain_copies_beside(self.db_path)]
             self.done_note.setText(
-                f"Encrypted. The file as it was, not encrypted, is kept as the backup "
-                f"{folder_text(made[0].path)}: delete it, and older backups, once you have "
-                "checked that Front Desk opens with the passphrase."
+                "Encrypted. These copies of the file as it was are not encrypted: "
+                + ", ".join(folder_text(path) for path in plain)
+                + ". Delete them, and older backups, once Front Desk has opened with the "
+                "passphrase."
             )
         self.show_state()
 
