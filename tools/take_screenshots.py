@@ -160,17 +160,22 @@ def save_with_box(window: QWidget, name: str, answer: str) -> None:
     """Save the window with the message box now open drawn over it, then answer the box."""
     box = QApplication.activeModalWidget()
     assert isinstance(box, QMessageBox), "no message box is open"
+    save_with_window_over(window, box, name)
+    next(b for b in box.buttons() if b.text() == answer).click()
+
+
+def save_with_window_over(window: QWidget, over: QWidget, name: str) -> None:
+    """Save the window with another window (a dialog) drawn over it, as it opens there."""
     settle()
     picture = window.grab()
     painter = QPainter(picture)
     painter.drawPixmap(
-        QPoint((picture.width() - box.width()) // 2, (picture.height() - box.height()) // 3),
-        box.grab(),
+        QPoint((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 3),
+        over.grab(),
     )
     painter.end()
     picture.save(str(OUT / name))
     print(OUT / name)
-    next(b for b in box.buttons() if b.text() == answer).click()
 
 
 def edit_first_client(window, city: str):
@@ -417,16 +422,21 @@ def backup_warning(window: MainWindow) -> None:
 
 
 def sign_in_and_lock(window: MainWindow) -> None:
-    """The sign-in at start, the window locked while its person is away, the Users page."""
-    dialog = SignInDialog(clinic_profile().name, demo_logins_hint(), window)
+    """The sign-in at start (over the window's frame, which shows no record yet), the
+    window locked while its person is away, the Users page."""
+    frame = MainWindow(window.db_path, window.settings)
+    frame.resize(1280, 800)
+    frame.show()
+    dialog = SignInDialog(clinic_profile().name, demo_logins_hint(), frame)
     dialog.show()
-    save(dialog, "sign-in.png")
+    save_with_window_over(frame, dialog, "sign-in.png")
     dialog.done(0)
+    frame.close()
     window.find_client()
     window.session.lock()
-    save(window, "lock-screen.png")
-    window.session.cover.panel.password.setText(DEMO_PASSWORD)
-    window.session.cover.panel.try_sign_in()
+    save_with_window_over(window, window.session.unlock, "lock-screen.png")
+    window.session.unlock.panel.password.setText(DEMO_PASSWORD)
+    window.session.unlock.panel.try_sign_in()
     window.go_to("Settings")
     screen = window.settings_screen
     screen.sections.setCurrentWidget(screen.users)
