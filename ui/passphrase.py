@@ -113,6 +113,9 @@ class AskPassphrase(_PassphraseForm):
             self.inputs["Passphrase"].clear()
             self.show_problem("Passphrase", str(wrong))
             return
+        except (db.DatabaseUnavailable, StorageError) as error:  # locked, gone, unreadable
+            show_text(self.message, str(error))
+            return
         self.accept()
 
 
