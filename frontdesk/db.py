@@ -19,6 +19,7 @@ from typing import Any
 from peewee import SQL, DatabaseError, Expression, Field, IntegrityError, SqliteDatabase
 
 from frontdesk import models, seed
+from frontdesk.network_drive import network_location
 from frontdesk.paths import APP_NAME as APP_NAME  # where files live: kept apart, light
 from frontdesk.paths import DB_FILENAME as DB_FILENAME
 from frontdesk.paths import default_db_path as default_db_path
@@ -46,6 +47,10 @@ PRAGMAS = {
 
 class DatabaseUnavailable(Exception):
     """The file cannot be used as the clinic's database; the message says why."""
+
+
+class OnNetworkDrive(DatabaseUnavailable):
+    """The file lies on a network drive, where SQLite's locks do not hold; not opened."""
 
 
 class PassphraseNeeded(DatabaseUnavailable):
@@ -386,10 +391,11 @@ def open_database(
     encrypted from its first page; a plain one opens as it is, whatever is given.
 
     Raises DatabaseUnavailable, with a message a person can act on, when the file
-    cannot be created, is not a database, is locked, is on a full disk, or is from
-    a newer version.
+    cannot be created, is not a database, is locked, is on a full disk, is from a newer
+    version, or lies on a network drive (OnNetworkDrive).
     """
     path = Path(path)
+    _refuse_network_drive(path)
     try:
         return _open(path, migrate, passphrase)
     except StorageError as error:
@@ -437,6 +443,17 @@ def _clinic_database(path: Path, passphrase: str | None) -> ClinicDatabase:
     if passphrase is not None and path.stat().st_size == 0:
         return EncryptedClinicDatabase(path, passphrase)
     return ClinicDatabase(path)
+
+
+def _refuse_network_drive(path: Path) -> None:
+    place = network_location(path)
+    if place is not None:
+        raise OnNetworkDrive(
+            f"{path.name} is on {place}. A clinic file on a network drive gets damaged when "
+            "two PCs write to it at once, so Front Desk does not open it there. Copy it to "
+            "this PC's own disk and open that copy; for several PCs on one clinic, use a "
+            "clinic server."
+        )
 
 
 def open_if_closed(path: Path | str, *, passphrase: str | None = None) -> ClinicDatabase:

@@ -165,5 +165,7 @@ def plain_copies_beside(path: Path) -> list[Path]:
     """The copies of the file the program put beside it (before a schema upgrade, say)
     that are not encrypted: the owner deletes them once they are not needed."""
     path = Path(path)
-    beside = path.parent.glob(f"{path.stem}.*{path.suffix}")
-    return sorted(copy for copy in beside if copy.is_file() and not is_encrypted(copy))
+    upgrades = path.parent.glob(f"{path.stem}.*{path.suffix}")  # clinic.before-v8-….db
+    damaged = path.parent.glob(f"{path.name}.damaged-*")  # set aside at a start
+    found = {copy for copy in (*upgrades, *damaged) if copy.is_file()}
+    return sorted(copy for copy in found if not is_encrypted(copy))

@@ -163,7 +163,12 @@ def _start_background_work(app: QApplication, start: _Start) -> None:
     window = start.window
     check = StartupCheck(window)
     check.damaged.connect(
-        lambda problems: (start.damage.extend(problems), window.hide(), app.quit())
+        lambda problems: (
+            start.damage.extend(problems),
+            window.stop_session(),
+            window.hide(),
+            app.quit(),
+        )
     )
     check.start()
     window.start_automatic_backups()

@@ -50,6 +50,10 @@ class IdleWatch(QObject):
             self.timer.start()
         return False
 
+    def stop(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.timer.stop()
+
 
 class Curtain(QWidget):
     """An opaque sheet over all of one window, following its size."""
@@ -122,31 +126,49 @@ class Lock(QObject):
         super().__init__(window)
         self.unlock = UnlockWindow(window)
         self.curtains: list[Curtain] = []
+        self.active_before: QWidget | None = None  # given back its focus when uncovered
+        self.focus_before: QWidget | None = None
 
     @property
     def covered(self) -> bool:
         return self.unlock.isVisible()
 
     def cover(self, locked_for: access.Actor | None) -> None:
+        self.active_before = QApplication.activeWindow()
+        self.focus_before = QApplication.focusWidget()
         close_popups()
         for window in QApplication.topLevelWidgets():
-            if window.isVisible() and window is not self.unlock:
+            if window.isVisible() and self._needs_curtain(window):
                 self.curtains.append(Curtain(window))
         QApplication.instance().installEventFilter(self)
         self.unlock.ask(locked_for)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A window shown while locked is covered too, and the sign-in kept above it."""
+        """A window shown while locked is covered too, and the sign-in shown again above
+        it (a modal window that opened later would otherwise take the keyboard)."""
         if (
             event.type() == QEvent.Type.Show
             and isinstance(watched, QWidget)
-            and watched.isWindow()
-            and watched is not self.unlock
+            and self._needs_curtain(watched)
             and not any(c.parentWidget() is watched for c in self._live_curtains())
         ):
             self.curtains.append(Curtain(watched))
-            QTimer.singleShot(0, self.unlock.raise_)
+            QTimer.singleShot(0, self._sign_in_on_top)
         return False
+
+    def _needs_curtain(self, widget: QWidget) -> bool:
+        """A window of the program's own, not the sign-in nor anything of it (its menus),
+        nor a tooltip."""
+        if not widget.isWindow() or widget.windowType() == Qt.WindowType.ToolTip:
+            return False
+        return widget is not self.unlock and not self.unlock.isAncestorOf(widget)
+
+    def _sign_in_on_top(self) -> None:
+        if self.covered:
+            self.unlock.hide()
+            self.unlock.show()  # the newest modal window: it takes the keyboard again
+            self.unlock.activateWindow()
+            self.unlock.panel.password.setFocus()
 
     def uncover(self) -> None:
         QApplication.instance().removeEventFilter(self)
@@ -155,13 +177,23 @@ class Lock(QObject):
             curtain.deleteLater()
         self.curtains = []
         self.unlock.hide()
+        self._give_focus_back()
+
+    def _give_focus_back(self) -> None:
+        active, focus = self.active_before, self.focus_before
+        self.active_before = self.focus_before = None
+        if active is not None and isValid(active) and active.isVisible():
+            active.activateWindow()
+        if focus is not None and isValid(focus) and focus.isVisible():
+            focus.setFocus()
 
     def close_covered_dialogs(self) -> None:
-        """Someone else carries on: the dialogs left open are cancelled, not shown to them."""
+        """Someone else carries on: the dialogs left open are ended, without a question
+        (their unsaved changes are the other person's), and not shown to them."""
         for curtain in self._live_curtains():
             window = curtain.parentWidget()
             if isinstance(window, QDialog) and window.isVisible():
-                window.reject()
+                QDialog.done(window, QDialog.DialogCode.Rejected)
 
     def _live_curtains(self) -> list[Curtain]:
         """The curtains whose windows still exist (a dialog may be deleted once closed)."""

@@ -392,4 +392,11 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("main_window/geometry", self.saveGeometry())
         self.settings.sync()
+        self.stop_session()
         event.accept()
+
+    def stop_session(self) -> None:
+        """No more locking or signing in on this window (it closes, or the program starts
+        again over a restored database)."""
+        if self.finished:
+            self.session.stop()

@@ -119,6 +119,11 @@ class SessionControls(QObject):
         if before is None or person.user_id != before.user_id:
             self.window.find_client()
 
+    def stop(self) -> None:
+        """The window is going: no more locking, nothing covered, no filters left behind."""
+        self.idle.stop()
+        self.curtains.uncover()
+
     def change_password(self) -> None:
         from ui.dialogs.change_password import change_my_password
 

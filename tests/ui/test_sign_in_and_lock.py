@@ -16,7 +16,7 @@ from helpers import (
     working_in,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from frontdesk import access
 from frontdesk.models import AuditEvent, Therapist, User
@@ -213,3 +213,32 @@ def test_a_window_that_opens_while_locked_is_covered_as_it_appears(qtbot, window
     late.show()
     assert covered_whole(late)
     late.close()
+
+
+def test_a_box_that_opens_while_locked_leaves_the_sign_in_working(qtbot, window_for):
+    window = window_for("sam")
+    window.session.lock()
+    box = QMessageBox(QMessageBox.Icon.Warning, "Front Desk", "Something happened.", parent=window)
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    box.show()
+    assert covered_whole(box)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is window.session.unlock)
+    sign_in_on(qtbot, window.session.unlock, "sam")
+    assert not window.session.covered and not covered_whole(box)
+    box.close()
+
+
+def test_an_owner_taking_over_ends_the_other_person_s_form_without_asking(qtbot, window_for):
+    from ui.dialogs.physician import PhysicianDialog
+
+    window = window_for("sam")
+    dialog = PhysicianDialog("Moreau", window)
+    dialog.open()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    enter_text(qtbot, dialog, "First name", "Lucie")
+    assert dialog.page.form.dirty  # closing it as sam would ask about unsaved changes
+    window.session.lock()
+    sign_in_on(qtbot, window.session.unlock, "dana")  # no "Unsaved changes" question
+    assert not dialog.isVisible()
+    assert access.signed_in().username == "dana"
