@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SHELL_ENTRY_POINTS = "frontdesk.shell"
 PASSPHRASE_VARIABLE = "FRONTDESK_PASSPHRASE"
+BACKUP_PASSPHRASE_VARIABLE = "FRONTDESK_BACKUP_PASSPHRASE"  # a backup's, when it differs
 NEW_PASSPHRASE_VARIABLE = "FRONTDESK_NEW_PASSPHRASE"
 _passphrases: dict[Path, str] = {}  # asked once per command, forgotten when it ends
 
@@ -377,7 +378,8 @@ def run_restore(path: Path, backup_file: Path) -> int:
     from frontdesk import db
 
     def restore(backup: Any) -> str:
-        restored = backup.restore(backup_file)
+        older = os.environ.get(BACKUP_PASSPHRASE_VARIABLE) or None  # before a change of it
+        restored = backup.restore(backup_file, passphrase=older)
         taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
         return (
             f"{path}: restored the backup of {taken} ({restored.summary()}); "

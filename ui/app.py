@@ -24,7 +24,7 @@ from frontdesk.resources import resource_path
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
 from ui.platform_check import platform_problem
-from ui.startup import offer_recovery, open_or_recover, open_settings
+from ui.startup import backup_opens_with, offer_recovery, open_or_recover, open_settings
 
 log = logging.getLogger(__name__)
 SIGNED_IN = "signed in"
@@ -203,8 +203,14 @@ def _file_passphrase(path: Path, shell: MainWindow) -> tuple[bool, str | None]:
     opened: list[str] = []
 
     def try_open(passphrase: str) -> None:
-        db.open_database(path, passphrase=passphrase, migrate=False)  # WrongPassphrase, or open
-        db.close_database()
+        try:
+            db.open_database(path, passphrase=passphrase, migrate=False)
+        except db.WrongPassphrase:
+            if not backup_opens_with(passphrase):
+                raise
+            # the clinic's passphrase, and its file damaged: the start offers a backup
+        else:
+            db.close_database()
         opened.append(passphrase)
 
     if AskPassphrase(path, try_open, shell).exec() != QDialog.DialogCode.Accepted:

@@ -63,12 +63,33 @@ def open_or_recover(
     try:
         db.open_database(db_path, passphrase=passphrase)
     except db.DatabaseUnavailable as error:
-        if not recovery.is_damage(error):
+        if passphrase and isinstance(error, db.WrongPassphrase):
+            if not backup_opens_with(passphrase, settings_path):
+                raise
+            problems = [UNREADABLE_START]
+        elif recovery.is_damage(error):
+            problems = [error.__cause__.problem]
+        else:
             raise
-        problems = [error.__cause__.problem]
         return offer_recovery(Path(db_path), problems, parent, settings_path, passphrase)
     db.close_database()
     return True
+
+
+UNREADABLE_START = (
+    "the file's first page cannot be read with the clinic's passphrase, though its newest "
+    "backup opens with it: the file is damaged at its start"
+)
+
+
+def backup_opens_with(passphrase: str, settings_path: Path | None = None) -> bool:
+    """Whether the newest good backup in this PC's backup folder is encrypted and opens
+    with `passphrase` (then a clinic file it does not open is damaged, not mistyped)."""
+    from frontdesk import encryption
+    from frontdesk.services import recovery
+
+    newest = recovery.newest_good_backup(backup_folder(settings_path), passphrase=passphrase)
+    return newest is not None and encryption.is_encrypted(newest.path)
 
 
 def offer_recovery(

@@ -297,3 +297,20 @@ def test_the_passphrase_stays_while_another_computer_has_the_file_open(
     assert Client.select().count() > 0  # the program goes on, with the passphrase it had
     db.close_database()
     db.open_database(encrypted_path, passphrase=PASSPHRASE)
+
+
+def test_cli_restores_a_backup_made_before_the_passphrase_changed(
+    encrypted_clinic, encrypted_path, tmp_path, monkeypatch, capsys
+):
+    made = backup.make_backup(tmp_path / "backups")
+    encryption.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+    db.close_database()
+    monkeypatch.setenv(cli.PASSPHRASE_VARIABLE, NEW_PASSPHRASE)
+    assert cli.main(["--db", str(encrypted_path), "restore", str(made.path)]) == 1
+    assert "another one" in capsys.readouterr().err  # the backup's passphrase is asked for
+    monkeypatch.setenv(cli.BACKUP_PASSPHRASE_VARIABLE, PASSPHRASE)
+    assert cli.main(["--db", str(encrypted_path), "restore", str(made.path)]) == 0
+    said = capsys.readouterr()
+    assert "restored the backup" in said.out
+    assert PASSPHRASE not in said.out + said.err
+    db.open_database(encrypted_path, passphrase=NEW_PASSPHRASE)  # today's passphrase still

@@ -11,7 +11,6 @@ from helpers import (
     click_button,
     enter_text,
     find_input,
-    focused_name,
     row_names,
     visible_texts,
     working_in,
@@ -126,33 +125,6 @@ def test_quitting_at_the_passphrase_opens_nothing(qtbot, open_window, set_up_cli
         assert app_module._file_passphrase(db_path, shell) == (False, None)
 
 
-def test_the_first_run_can_encrypt_the_new_clinic_s_file(qtbot, database, db_path):
-    from helpers import fill_form
-    from test_setup_dialog import CLINIC_FORM, OWNER_FORM, THERAPIST_FORM
-
-    from ui.dialogs.setup import SetupDialog
-
-    dialog = SetupDialog()
-    qtbot.addWidget(dialog, before_close_func=lambda d: d.done(0))
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: focused_name() == "Clinic name")
-    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM})
-    dialog.encrypt_box.setChecked(True)
-    enter_text(qtbot, dialog, "Passphrase", "short")
-    click_button(qtbot, dialog, "Save and start")
-    assert "at least 12 characters" in texts(dialog)
-    assert not encryption.is_encrypted(db_path)
-    enter_text(qtbot, dialog, "Passphrase", PASSPHRASE)
-    enter_text(qtbot, dialog, "Confirm passphrase", PASSPHRASE)
-    with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        click_button(qtbot, dialog, "Save and start")
-    assert encryption.is_encrypted(db_path) and not plain_sqlite_reads(db_path)
-    db.close_database()
-    db.open_database(db_path, passphrase=PASSPHRASE)
-
-
 def test_a_backup_from_before_a_passphrase_change_restores_with_its_own(qtbot, window, db_path):
     from frontdesk.services import backup
 
@@ -190,3 +162,29 @@ def test_a_backup_from_before_a_passphrase_change_restores_with_its_own(qtbot, w
     assert row_names(window) == ["Quillfeather, Zelda"]  # as it was when backed up
     db.close_database()
     db.open_database(db_path, passphrase=NEW_PASSPHRASE)  # still today's passphrase
+
+
+def test_an_encrypted_file_damaged_at_its_start_is_offered_its_backup(
+    qtbot, set_up_clinic, db_path, tmp_path
+):
+    from helpers import answering
+    from PySide6.QtCore import QSettings
+
+    from frontdesk.services import backup
+    from tests.core.test_recovery import _flip
+    from ui.dialogs.damaged_database import TITLE
+    from ui.startup import open_or_recover
+
+    settings_path = tmp_path / "window.ini"
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings.setValue("backups/folder", str(tmp_path / "usb"))
+    settings.sync()
+    encryption.encrypt_database(db_path, PASSPHRASE, folder=tmp_path / "usb")
+    backup.make_backup(tmp_path / "usb")  # encrypted, as every backup from now on
+    db.close_database()
+    _flip(db_path, 300, 16)  # the first page no longer opens with any passphrase
+    with pytest.raises(db.WrongPassphrase):  # a mistyped one is still only that
+        open_or_recover(db_path, settings_path=settings_path, passphrase="a wrong passphrase")
+    with answering(qtbot, "Quit", title=TITLE) as answer:
+        assert not open_or_recover(db_path, settings_path=settings_path, passphrase=PASSPHRASE)
+    assert "damaged at its start" in answer.text

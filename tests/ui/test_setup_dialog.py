@@ -21,7 +21,7 @@ from helpers import (
 )
 from PySide6.QtCore import Qt
 
-from frontdesk import access, db
+from frontdesk import access, db, encryption
 from frontdesk.models import ClinicProfile, Therapist, User
 from frontdesk.services import clinic, users
 from ui.app import run
@@ -270,3 +270,22 @@ def test_trying_the_demo_clinic_opens_its_own_file_and_leaves_the_database_alone
     assert clinic.needs_setup()  # the clinic's own file is still waiting for its set-up
     db.close_database()
     assert not list((tmp_path / "home").rglob("frontdesk-*.db"))  # the demo is never backed up
+
+
+def test_the_first_run_can_encrypt_the_new_clinic_s_file(qtbot, dialog, db_path):
+    passphrase = "blue heron at the harbor"
+    fill_form(qtbot, dialog, {**CLINIC_FORM, **THERAPIST_FORM, **OWNER_FORM})
+    dialog.encrypt_box.setChecked(True)
+    enter_text(qtbot, dialog, "Passphrase", "short")
+    click_button(qtbot, dialog, "Save and start")
+    assert any("at least 12 characters" in text for text in visible_texts(dialog))
+    assert not encryption.is_encrypted(db_path)
+    assert_nothing_saved()
+    enter_text(qtbot, dialog, "Passphrase", passphrase)
+    enter_text(qtbot, dialog, "Confirm passphrase", passphrase)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        click_button(qtbot, dialog, "Save and start")
+    assert encryption.is_encrypted(db_path)
+    db.close_database()
+    db.open_database(db_path, passphrase=passphrase)
+    assert User.get().username == "dana"
