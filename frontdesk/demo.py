@@ -1221,7 +1221,7 @@ def treatment_line(techniques: list[str], areas: list[str], minutes: int) -> str
 
 DEMO_PASSWORD = "try the demo"  # made-up logins of a made-up clinic: listed in the README
 DEMO_LOGINS = (("owner", "Owner"), ("desk", "Front desk"), ("therapist", "Therapist"))
-DEMO_NAMES = {"owner": "Olivia Owner", "desk": "Dana Desk", "therapist": "Theo Therapist"}
+DEMO_NAMES = {"owner": "Olivia Owner", "desk": "Dana Desk"}  # the therapist's is theirs
 
 
 def build_demo_clinic(today: date | None = None, seed: int = 7) -> int:
@@ -1242,8 +1242,9 @@ def _add_demo_logins() -> None:
     from frontdesk.services import users
 
     therapist = Therapist.select().order_by(Therapist.id).first()
+    names = {**DEMO_NAMES, "therapist": f"{therapist.first_name} {therapist.last_name}"}
     for name, role in DEMO_LOGINS:
-        form = {"username": name, "full_name": DEMO_NAMES[name], "role": role}
+        form = {"username": name, "full_name": names[name], "role": role}
         tied = therapist.id if role == "Therapist" else None
         users.add_user(form, DEMO_PASSWORD, tied)
 
