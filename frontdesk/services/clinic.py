@@ -79,9 +79,10 @@ def set_lock_minutes(text: str) -> int:
         profile = clinic_profile()
         if profile is None:
             raise RecordMissing("the clinic's profile is not set up yet")
-        if profile.lock_after_minutes != minutes:
-            profile.lock_after_minutes = minutes
-            profile.save()
+        if profile.lock_after_minutes != minutes:  # that column alone, and a new version:
+            ClinicProfile.update(  # a profile open elsewhere is then refused, not overwritten
+                lock_after_minutes=minutes, version=ClinicProfile.version + 1
+            ).where(ClinicProfile.id == profile.id).execute()
             audit.record(
                 "update", "clinic_profile", profile.id, detail="fields: lock_after_minutes"
             )

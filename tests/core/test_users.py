@@ -13,6 +13,7 @@ from frontdesk.models import AuditEvent, Therapist, User
 from frontdesk.services import users
 from frontdesk.storage_errors import NotAllowed
 from frontdesk.validation import ValidationError, ValidationErrors
+from tests.conftest import CLINIC
 from tests.core.test_schema_v4 import _insert, _version_3_file
 
 PASSWORD = "harbor lights 42"
@@ -231,3 +232,19 @@ def test_a_person_stays_signed_in_only_while_their_login_is_as_it_was(set_up_cli
     assert not users.still_signed_in(kim)  # a changed (or restored) login signs in again
     users.set_user_active(user.id, user.version, False)
     assert not users.still_signed_in(sam)
+
+
+def test_the_lock_time_changes_that_alone_and_a_profile_open_elsewhere_is_refused(set_up_clinic):
+    from frontdesk.models import ClinicProfile
+    from frontdesk.services import clinic
+    from frontdesk.services.records import RecordChanged
+
+    opened = ClinicProfile.get()  # the Clinic tab open on another PC
+    assert clinic.set_lock_minutes("25") == 25
+    now = ClinicProfile.get()
+    assert (now.lock_after_minutes, now.name) == (25, opened.name)
+    assert now.version == opened.version + 1
+    with pytest.raises(RecordChanged):
+        clinic.update_clinic_profile({**CLINIC, "name": "Renamed Clinic"}, opened.version)
+    with pytest.raises(ValidationError, match="240"):
+        clinic.set_lock_minutes("0")
