@@ -12,7 +12,6 @@ file (at most 3 times as long). The clinic file is bench_safety's: generated onc
 
 from __future__ import annotations
 
-import argparse
 import random
 import sqlite3
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import as_owner  # noqa: F401  (signs the benchmark in as the owner)
 from figures import Figure, median, p95, print_table, timings_ms
-from large_clinic import clinic_file
+from large_clinic import clinic_file, clinic_options
 
 from frontdesk import db
 from frontdesk.services import clients
@@ -179,10 +178,7 @@ def _kind_figures(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--fresh", action="store_true", help="generate the clinic again")
-    args = parser.parse_args(argv)
+    args = clinic_options(__doc__.splitlines()[0]).parse_args(argv)
     found = figures(args.clients, args.fresh)
     print(f"client search over {args.clients:,} clients, {QUERIES} queries (p95, ms)")
     return 0 if print_table(found) else 1

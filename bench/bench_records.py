@@ -17,7 +17,6 @@ showing the program's window offscreen; its floor, a bare Qt window shown the sa
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import subprocess
@@ -38,6 +37,7 @@ from large_clinic import (
     Generator,
     _split,
     clinic_file,
+    clinic_options,
 )
 
 from frontdesk import db
@@ -349,11 +349,7 @@ def figures(clients: int = 100_000, runs: int = 30, fresh: bool = False) -> list
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--fresh", action="store_true", help="generate the clinic again")
-    args = parser.parse_args(argv)
+    args = clinic_options(__doc__.splitlines()[0], runs=30).parse_args(argv)
     found = figures(args.clients, args.runs, args.fresh)
     passed = print_table(found)
     for figure in found:

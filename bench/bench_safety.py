@@ -14,14 +14,13 @@ that has just used it.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 import as_owner  # noqa: F401  (signs the benchmark in as the owner)
 from figures import Figure, p95, print_table, timings_ms
-from large_clinic import clinic_file
+from large_clinic import clinic_file, clinic_options
 
 from frontdesk import db
 from frontdesk.services import backup
@@ -82,11 +81,7 @@ def figures(clients: int = 100_000, runs: int = 5, fresh: bool = False) -> list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--fresh", action="store_true", help="generate the clinic again")
-    args = parser.parse_args(argv)
+    args = clinic_options(__doc__.splitlines()[0], runs=5).parse_args(argv)
     found = figures(args.clients, args.runs, args.fresh)
     print(f"backup and start-up check over {args.clients:,} clients, {args.runs} runs")
     return 0 if print_table(found) else 1

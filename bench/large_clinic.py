@@ -876,6 +876,17 @@ def _write(generator: Generator, clients: int, visits_per_client: int) -> dict[s
 CACHE = Path(tempfile.gettempdir()) / "frontdesk-bench"
 
 
+def clinic_options(description: str, runs: int | None = None) -> argparse.ArgumentParser:
+    """A benchmark's command line over the large clinic: --clients, --fresh (generate it
+    again), and --runs when the benchmark repeats its work."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--clients", type=int, default=100_000)
+    if runs is not None:
+        parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--fresh", action="store_true", help="generate the clinic again")
+    return parser
+
+
 def clinic_file(clients: int, fresh: bool) -> Path:
     """The generated clinic of `clients` clients, written now unless a matching one is there."""
     path = CACHE / f"large-clinic-{clients}.db"

@@ -174,9 +174,7 @@ class BackupRunner(QObject):
         self.wait()
         try:
             made = backup.backup_at_close(self.folder.path)
-        except (backup.BackupError, StorageError) as error:
-            log.warning("the backup at close failed: %s", error)
-        except Exception as error:  # its kind only: a message or traceback may hold values
+        except Exception as error:  # its kind only: a message may name folders or values
             log.error("the backup at close failed with %s", type(error).__qualname__)
         else:
             log.info("backup at close: %s", "made" if made else "skipped, a recent one is there")

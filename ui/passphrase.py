@@ -40,7 +40,8 @@ REFUSALS = (DatabaseUnavailable, BackupError)  # they say in their words why not
 
 
 class _PassphraseForm(QDialog):
-    """Rows of passphrase inputs, each with its error line, and one action button."""
+    """Rows of passphrase inputs, each with its error line, and one action button (each
+    kind connects it to what it does)."""
 
     def __init__(self, heading: str, action: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +57,6 @@ class _PassphraseForm(QDialog):
         self.cancel_button = button("Cancel", parent=self)
         self.buttons.addButton(self.action_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.act)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title(heading, self))
@@ -80,15 +80,17 @@ class _PassphraseForm(QDialog):
         return self.inputs[label].text()
 
     def show_problem(self, label: str, text: str) -> None:
-        show_text(self.errors[label], text)
+        self.say(self.errors[label], text)
+
+    def say(self, line: QLabel, text: str) -> None:
+        """Show `text` on the line (beside its field, or below) and grow to show it whole."""
+        show_text(line, text)
+        self.adjustSize()
 
     def clear_problems(self) -> None:
         for error in self.errors.values():
             show_text(error, "")
         show_text(self.message, "")
-
-    def act(self) -> None:
-        raise NotImplementedError
 
 
 class AskPassphrase(_PassphraseForm):
@@ -102,6 +104,7 @@ class AskPassphrase(_PassphraseForm):
         self.explanation.setText(f"{path.name} is encrypted. Type its passphrase to open it.")
         self.add_input("Passphrase")
         self.cancel_button.setText("Quit")
+        self.buttons.accepted.connect(self.act)
 
     def act(self) -> None:
         from frontdesk import db
@@ -114,7 +117,7 @@ class AskPassphrase(_PassphraseForm):
             self.show_problem("Passphrase", str(wrong))
             return
         except (db.DatabaseUnavailable, StorageError) as error:  # locked, gone, unreadable
-            show_text(self.message, str(error))
+            self.say(self.message, str(error))
             return
         self.accept()
 
@@ -138,6 +141,7 @@ class ChoosePassphrase(_PassphraseForm):
             self.add_input("Current passphrase")
         self.add_input("New passphrase")
         self.add_input("Confirm new passphrase")
+        self.buttons.accepted.connect(self.act)
 
     def act(self) -> None:
         self.clear_problems()
@@ -153,10 +157,10 @@ class ChoosePassphrase(_PassphraseForm):
             self.show_problem(label, refused.message)
             return
         except StorageError as error:
-            show_text(self.message, refusal("Not done", error))
+            self.say(self.message, refusal("Not done", error))
             return
         except REFUSALS as error:
-            show_text(self.message, f"Not done: {error}")
+            self.say(self.message, f"Not done: {error}")
             return
         self.accept()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
-import threading
 from datetime import date, datetime
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from frontdesk import access, cli, db
 from frontdesk.models import AuditEvent, database_proxy
 from frontdesk.services import audit
+from tests.concurrency import at_once
 
 
 def _events(count: int) -> list[int]:
@@ -91,17 +91,10 @@ def test_an_event_rolled_back_leaves_the_chain_whole(database):
 
 def test_two_pcs_writing_at_once_never_chain_onto_the_same_event(database):
     def write() -> None:
-        try:
-            for number in range(15):
-                audit.record("update", "visit", number, actor="room")
-        finally:
-            database_proxy.close()
+        for number in range(15):
+            audit.record("update", "visit", number, actor="room")
 
-    workers = [threading.Thread(target=write) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    at_once(write)
     assert audit.verify_chain() == audit.ChainCheck(events=30)
 
 

@@ -215,22 +215,13 @@ def test_numbers_follow_each_other_and_never_repeat_across_restarts(emily, db_pa
 def test_two_pcs_printing_at_once_get_numbers_that_never_repeat_or_skip(emily, database):
     """Each PC drafts, then issues, on its own connection at the same time; every number is
     taken inside the issuing transaction, which waits for the other PC's."""
-    import threading
-
-    from frontdesk.models import database_proxy
+    from tests.concurrency import at_once
 
     def print_receipts() -> None:
-        try:
-            for _ in range(6):
-                _issue_receipt(emily)
-        finally:
-            database_proxy.close()
+        for _ in range(6):
+            _issue_receipt(emily)
 
-    desks = [threading.Thread(target=print_receipts) for _ in range(2)]
-    for desk in desks:
-        desk.start()
-    for desk in desks:
-        desk.join()
+    at_once(print_receipts)
     assert sorted(r.number for r in Receipt.select()) == list(range(1, 13))
     assert ClinicProfile.get().next_receipt_number == 13
 
