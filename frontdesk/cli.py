@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.paths import default_db_path  # the rest of the core loads inside the commands
+# Light: the rest of the core loads inside the commands.
+from frontdesk.paths import as_location, default_db_path, is_server_address
 
 if TYPE_CHECKING:
     from frontdesk.services.receipts import Draft, Problem
@@ -38,10 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
+        type=as_location,
         default=None,
         metavar="PATH",
-        help="database file (default: FRONTDESK_DB, or the user's data folder)",
+        help=(
+            "database file, or a clinic server's address postgresql://user@host/database "
+            "(default: FRONTDESK_DB, or the user's data folder)"
+        ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("demo", help="fill a new database with a demo clinic")
@@ -115,12 +119,12 @@ def _add_export_commands(commands: argparse._SubParsersAction) -> None:
 # --- passphrases ---------------------------------------------------------------------------------
 
 
-def _passphrase(path: Path) -> str | None:
-    """The passphrase of an encrypted file (None for a plain one): FRONTDESK_PASSPHRASE, else
-    asked at a terminal; PassphraseNeeded when neither can give it."""
+def _passphrase(path: Path | str) -> str | None:
+    """The passphrase of an encrypted file (None for a plain one or a clinic server):
+    FRONTDESK_PASSPHRASE, else asked at a terminal; PassphraseNeeded when neither can give it."""
     from frontdesk import db
 
-    if not db.is_encrypted(path):
+    if is_server_address(path) or not db.is_encrypted(path):
         return None
     if path not in _passphrases:
         given = os.environ.get(PASSPHRASE_VARIABLE)
@@ -203,7 +207,7 @@ def run_demo(path: Path) -> int:
 def run_check(path: Path) -> int:
     from frontdesk import db
 
-    if not path.exists():
+    if not is_server_address(path) and not path.exists():
         print(f"{path}: no such database file", file=sys.stderr)
         return 1
     try:
@@ -218,8 +222,8 @@ def run_check(path: Path) -> int:
     from frontdesk.models import AuditEvent
 
     print(
-        f"{path}: OK (schema version {db.schema_version(database)}, integrity and keys "
-        f"checked, audit trail intact: {AuditEvent.select().count()} events linked)"
+        f"{path}: OK (schema version {db.schema_version(database)}, {database.checked}, "
+        f"audit trail intact: {AuditEvent.select().count()} events linked)"
     )
     return 0
 
@@ -281,10 +285,10 @@ def _issue_to_file(draft: Draft, out: Path) -> str:
     return f"{out}: {draft.kind_label} no. {receipt.number}, {amount}"
 
 
-def _open_existing(path: Path) -> None:
+def _open_existing(path: Path | str) -> None:
     from frontdesk import db
 
-    if not path.exists():
+    if not is_server_address(path) and not path.exists():
         raise CannotPrint(f"{path}: no such database file")
     db.open_database(path, passphrase=_passphrase(path))
 
@@ -516,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("peewee").setLevel(logging.INFO)  # its debug lines carry query values
     argv = sys.argv[1:] if argv is None else argv
     if _window_only(argv):
-        return desktop_shell("run")(Path(argv[1]) if argv else default_db_path())
+        return desktop_shell("run")(as_location(argv[1]) if argv else default_db_path())
     args = _parser().parse_args(argv)
     path = args.db or default_db_path()
     if args.command is None:

@@ -1,6 +1,9 @@
-"""Open the clinic's database file: location, pragmas, schema migrations, checks.
+"""Open the clinic's database: location, pragmas, schema migrations, checks.
 
-Everything SQLite-specific lives here, so another database can follow later.
+A SQLite file (one PC) is kept here; a clinic server (PostgreSQL, several PCs) in
+`frontdesk.clinic_server`, loaded only when an address names one. Both answer the same
+questions (schema version, checks, ids handed out), so the rest of the program asks the
+database object and never the engine.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from frontdesk import models, seed
 from frontdesk.network_drive import network_location
 from frontdesk.paths import APP_NAME as APP_NAME  # where files live: kept apart, light
 from frontdesk.paths import DB_FILENAME as DB_FILENAME
+from frontdesk.paths import as_location as as_location
 from frontdesk.paths import default_db_path as default_db_path
+from frontdesk.paths import is_server_address as is_server_address
 from frontdesk.storage_errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -272,6 +277,8 @@ class ClinicDatabase(SqliteDatabase):
     """
 
     passphrase: str | None = None  # a plain file's
+    is_server = False
+    checked = "integrity and keys checked"  # what `integrity_problems` covers, for `check`
 
     def __init__(self, path: Path) -> None:
         super().__init__(
@@ -346,6 +353,54 @@ class ClinicDatabase(SqliteDatabase):
             self.checkpoint("TRUNCATE")
         return super().close()
 
+    @property
+    def location(self) -> str:
+        """The file's path, as --db takes it."""
+        return str(self.path)
+
+    # --- what each engine keeps its own way (see ClinicServerDatabase for the server's) ---
+
+    def schema_version(self) -> int:
+        return self.execute_sql("PRAGMA user_version").fetchone()[0]
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute_sql(f"PRAGMA user_version = {int(version)}")
+
+    def create_bookkeeping(self) -> None:
+        """Nothing beyond the tables: SQLite keeps each table's last id in sqlite_sequence."""
+
+    def last_id_issued(self, table: str) -> int | None:
+        """The highest id the table has ever handed out (None when it has handed out none)."""
+        return _sequence(self, table)
+
+    def raise_sequence(self, table: str, at_least: int | None) -> None:
+        _raise_sequence(self, table, at_least)
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's full integrity check and its check of every foreign key."""
+        problems = []
+        integrity = [row[0] for row in self.execute_sql("PRAGMA integrity_check").fetchall()]
+        if integrity != ["ok"]:
+            problems.extend(f"integrity: {line}" for line in integrity[:5])
+        foreign = self.foreign_key_problems()
+        if foreign:
+            problems.append(f"foreign keys: {foreign} rows point at missing records")
+        return problems
+
+    def quick_problems(self) -> list[str]:
+        """SQLite's quick check of the file's pages (the start runs it every time)."""
+        rows = self.execute_sql("PRAGMA quick_check(5)").fetchall()
+        found = [line for row in rows for line in row[0].splitlines() if not line.startswith("***")]
+        return [] if found == ["ok"] else [f"quick check: {line}" for line in found[:5]]
+
+    def foreign_key_problems(self) -> int:
+        """How many rows point at records that are not there."""
+        return len(self.execute_sql("PRAGMA foreign_key_check").fetchall())
+
+    def copy_aside(self, reason: str) -> Path:
+        """A copy of the file beside it, named for `reason` (before an upgrade)."""
+        return backup_copy(self, self.path, reason)
+
 
 class EncryptedClinicDatabase(ClinicDatabase):
     """The clinic's file encrypted with SQLCipher: each connection (one per thread) is opened
@@ -384,7 +439,9 @@ class EncryptedClinicDatabase(ClinicDatabase):
 def open_database(
     path: Path | str, *, migrate: bool = True, passphrase: str | None = None
 ) -> ClinicDatabase:
-    """Open (creating if needed) the database file and bind the models to it.
+    """Open (creating if needed) the database file and bind the models to it; a clinic
+    server's address (postgresql://user@host/database) opens that database instead
+    (`open_server`), and `passphrase` is not used.
 
     An encrypted file needs its passphrase: without one PassphraseNeeded, with a wrong one
     WrongPassphrase, and nothing is written to it. A new (empty) file given a passphrase is
@@ -394,6 +451,8 @@ def open_database(
     cannot be created, is not a database, is locked, is on a full disk, is from a newer
     version, or lies on a network drive (OnNetworkDrive).
     """
+    if is_server_address(path):
+        return open_server(str(path), migrate=migrate)
     path = Path(path)
     _refuse_network_drive(path)
     try:
@@ -411,6 +470,32 @@ def open_database(
         raise DatabaseUnavailable(
             f"{path} could not be created or opened: {error.strerror or error}."
         ) from error
+
+
+def open_server(address_text: str, *, migrate: bool = True) -> Any:
+    """Open the clinic server's database named by the address and bind the models to it;
+    an empty database gets the tables and reference data. DatabaseUnavailable, in words a
+    person can act on, when the address is wrong or the server refuses or cannot be reached.
+    """
+    from frontdesk import clinic_server
+
+    try:
+        address = clinic_server.ServerAddress.parse(address_text)
+    except clinic_server.AddressRefused as error:
+        raise DatabaseUnavailable(str(error)) from None
+    database = clinic_server.ClinicServerDatabase(address)
+    models.database_proxy.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+        if migrate:
+            migrate_to_latest(database, None)
+    except StorageError as error:
+        close_database()
+        raise DatabaseUnavailable(str(error)) from error
+    except DatabaseError as error:
+        close_database()
+        raise DatabaseUnavailable(clinic_server.connect_problem(error, address)) from error
+    return database
 
 
 def _open(path: Path, migrate: bool, passphrase: str | None) -> ClinicDatabase:
@@ -460,7 +545,7 @@ def open_if_closed(path: Path | str, *, passphrase: str | None = None) -> Clinic
     """The database at `path`: the one open already, else opened (as `open_database`) with
     `passphrase`, or when none is given the one it was last opened with."""
     current = models.database_proxy.obj
-    same_file = current is not None and Path(current.database) == Path(path)
+    same_file = current is not None and current.location == str(as_location(str(path)))
     if same_file and not current.is_closed():
         return current
     if passphrase is None and same_file:
@@ -484,8 +569,14 @@ def close_database() -> None:
 # --- schema versions -------------------------------------------------------
 
 
-def _create_latest_schema(database: SqliteDatabase) -> None:
+def create_tables(database: ClinicDatabase) -> None:
+    """The latest schema's tables, empty, with what the engine keeps beside them."""
     database.create_tables([*models.ALL_MODELS, *models.DERIVED_MODELS])
+    database.create_bookkeeping()
+
+
+def _create_latest_schema(database: ClinicDatabase) -> None:
+    create_tables(database)
     seed.seed_reference_data()
 
 
@@ -532,9 +623,9 @@ def among(column: Field, ids: Iterable[int]) -> Expression | SQL:
     return column.in_(SQL(f"({numbers})")) if numbers else SQL("1 = 0")
 
 
-def last_id_issued(database: SqliteDatabase, table: str) -> int | None:
+def last_id_issued(database: ClinicDatabase, table: str) -> int | None:
     """The highest id the table has ever handed out (None when it has handed out none)."""
-    return _sequence(database, table)
+    return database.last_id_issued(table)
 
 
 def _raise_sequence(database: SqliteDatabase, table: str, at_least: int | None) -> None:
@@ -708,12 +799,12 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION = MIGRATIONS[-1].version
 
 
-def schema_version(database: SqliteDatabase) -> int:
-    return database.execute_sql("PRAGMA user_version").fetchone()[0]
+def schema_version(database: ClinicDatabase) -> int:
+    return database.schema_version()
 
 
-def _set_schema_version(database: SqliteDatabase, version: int) -> None:
-    database.execute_sql(f"PRAGMA user_version = {int(version)}")
+def _set_schema_version(database: ClinicDatabase, version: int) -> None:
+    database.set_schema_version(version)
 
 
 def backup_copy(database: SqliteDatabase, path: Path, reason: str) -> Path:
@@ -730,12 +821,17 @@ def backup_copy(database: SqliteDatabase, path: Path, reason: str) -> Path:
     return target
 
 
-def _has_user_tables(database: SqliteDatabase) -> bool:
+def _has_user_tables(database: ClinicDatabase) -> bool:
     return bool(database.get_tables())
 
 
-def migrate_to_latest(database: SqliteDatabase, path: Path) -> None:
-    """Run every migration above the file's version, one atomic step each."""
+def migrate_to_latest(database: ClinicDatabase, path: Path | None = None) -> None:
+    """Run every migration above the database's version, one atomic step each, after a copy
+    of it was put aside (`copy_aside`).
+
+    A clinic server's database is created at version 8 or later, so the earlier steps, which
+    rebuild tables the SQLite way, only ever run on files; later steps run on both engines.
+    """
     current = schema_version(database)
     if current > LATEST_VERSION:
         raise DatabaseUnavailable(
@@ -751,21 +847,21 @@ def migrate_to_latest(database: SqliteDatabase, path: Path) -> None:
     pending = [m for m in MIGRATIONS if m.version > current]
     if not pending:
         return
-    backup_copy(database, path, f"before-v{pending[0].version}")
+    database.copy_aside(f"before-v{pending[0].version}")
     log.info("copied the database aside before migrating to version %d", pending[0].version)
     for migration in pending:
         _apply(database, migration)
         log.info("migrated schema to version %d (%s)", migration.version, migration.description)
 
 
-def _apply(database: SqliteDatabase, migration: Migration) -> None:
+def _apply(database: ClinicDatabase, migration: Migration) -> None:
     """One migration in one transaction; a table rebuild runs with foreign keys off."""
     if migration.rebuilds_tables:
         database.execute_sql("PRAGMA foreign_keys = OFF")
     try:
         with database.atomic():
             migration.apply(database)
-            if database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
+            if database.foreign_key_problems():
                 raise DatabaseUnavailable(
                     f"Upgrading to schema {migration.version} found records pointing at "
                     "missing ones; the file was left as it was."
@@ -778,16 +874,10 @@ def _apply(database: SqliteDatabase, migration: Migration) -> None:
 # --- checks -----------------------------------------------------------------
 
 
-def check_database(database: SqliteDatabase) -> list[str]:
-    """Integrity, foreign-key, schema-version and audit-chain checks; returns the problems
-    found."""
-    problems = []
-    integrity = [row[0] for row in database.execute_sql("PRAGMA integrity_check").fetchall()]
-    if integrity != ["ok"]:
-        problems.extend(f"integrity: {line}" for line in integrity[:5])
-    foreign = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    if foreign:
-        problems.append(f"foreign keys: {len(foreign)} rows point at missing records")
+def check_database(database: ClinicDatabase) -> list[str]:
+    """Integrity (the engine's own), schema-version and audit-chain checks; returns the
+    problems found."""
+    problems = database.integrity_problems()
     version = schema_version(database)
     if version != LATEST_VERSION:
         problems.append(f"schema version {version}, expected {LATEST_VERSION}")
@@ -803,18 +893,15 @@ def _audit_chain_problems() -> list[str]:
     return [] if chain.intact else [f"audit trail: {chain.problem()}"]
 
 
-def startup_check(database: SqliteDatabase) -> list[str]:
-    """The quick check run at every start (PRAGMA quick_check, schema version); the problems.
-
-    Damage that stops the check itself is reported as a problem rather than raised.
+def startup_check(database: ClinicDatabase) -> list[str]:
+    """The quick check run at every start (the engine's quick check, schema version); the
+    problems. Damage that stops the check itself is reported as a problem rather than raised.
     """
     try:
-        rows = database.execute_sql("PRAGMA quick_check(5)").fetchall()
+        problems = database.quick_problems()
         version = schema_version(database)
     except DatabaseDamaged as error:
         return [error.problem]
-    found = [line for row in rows for line in row[0].splitlines() if not line.startswith("***")]
-    problems = [] if found == ["ok"] else [f"quick check: {line}" for line in found[:5]]
     if not 1 <= version <= LATEST_VERSION:
         problems.append(f"schema version {version}, expected {LATEST_VERSION}")
     return problems

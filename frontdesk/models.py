@@ -432,7 +432,7 @@ class Visit(BaseModel):
     pain_after = IntegerField(null=True)
     signed_at = DateTimeField(null=True)
     signed_by = ForeignKeyField(Therapist, null=True, backref="signed_visits", on_delete="RESTRICT")
-    wellness = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])  # recorded non-medical
+    wellness = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])  # non-medical
     wellness_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
     fee_cents = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # late-cancel / no-show
     status_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])  # why cancelled
@@ -452,7 +452,7 @@ class ServiceLine(BaseModel):
     discount_cents = IntegerField(default=0)
     diagnosis_pointers = CharField(default="")  # e.g. "1,2": positions on the prescription
     discount_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
-    medical = BooleanField(default=True, constraints=[SQL("DEFAULT 1")])
+    medical = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
 
 
 class Payment(BaseModel):

@@ -11,9 +11,24 @@ APP_NAME = "FrontDesk"
 DB_FILENAME = "frontdesk.db"
 
 
-def default_db_path() -> Path:
-    """Where the database lives: FRONTDESK_DB, or the user's data folder."""
+SERVER_SCHEMES = ("postgresql", "postgres")
+
+
+def is_server_address(location: object) -> bool:
+    """Whether a --db value names a clinic server (postgresql://...) rather than a file."""
+    scheme, separator, _ = str(location).partition("://")
+    return bool(separator) and scheme.lower() in SERVER_SCHEMES
+
+
+def as_location(text: str) -> Path | str:
+    """A --db value as the program keeps it: a server's address as typed, else a path."""
+    return text.strip() if is_server_address(text) else Path(text).expanduser()
+
+
+def default_db_path() -> Path | str:
+    """Where the database lives: FRONTDESK_DB (a file or a clinic server's address), or the
+    user's data folder."""
     override = os.environ.get("FRONTDESK_DB")
     if override:
-        return Path(override).expanduser()
+        return as_location(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME

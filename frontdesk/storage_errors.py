@@ -51,6 +51,15 @@ class DiskError(StorageError):
     remedy = "Check the disk or drive (is it still connected?), then try again."
 
 
+class ServerUnreachable(StorageError):
+    """The clinic server (PostgreSQL) did not answer; nothing was saved."""
+
+    remedy = (
+        "Nothing was saved. Check that the clinic server is on and that this PC is on the "
+        "clinic's network, then try again."
+    )
+
+
 class RecordMissing(StorageError):
     """The record was deleted (for example on another computer) after it was opened."""
 
