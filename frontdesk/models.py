@@ -47,6 +47,13 @@ class JSONListField(TextField):
         return json.loads(value) if value else []
 
 
+class BytesField(BlobField):
+    """Binary data read back as bytes on every engine (PostgreSQL's driver gives a memoryview)."""
+
+    def python_value(self, value: Any) -> bytes | None:
+        return None if value is None else bytes(value)
+
+
 class IdField(AutoField):
     """A row id that is never handed out twice, even after the newest row is deleted.
 
@@ -386,7 +393,7 @@ class PrescriptionScan(BaseModel):
     prescription = ForeignKeyField(Prescription, backref="scans", on_delete="CASCADE")
     filename = CharField()
     media_type = CharField()
-    data = BlobField()
+    data = BytesField()
 
 
 # --- visits and billing --------------------------------------------------------------

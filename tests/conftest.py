@@ -35,14 +35,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: about the SQLite file itself; not run on the clinic server"
     )
+    config.addinivalue_line(
+        "markers", "server_only: about the clinic server itself; run on PostgreSQL only"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Core tests on a database run once per engine (`engine` names it in the test's id)."""
     in_core = "tests/core/" in Path(str(metafunc.definition.path)).as_posix()
     on_database = DATABASE_FIXTURES & set(metafunc.fixturenames)
-    if in_core and on_database and not metafunc.definition.get_closest_marker("sqlite_only"):
-        metafunc.parametrize("engine", ENGINES, indirect=True)
+    if not (in_core and on_database) or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    server_only = metafunc.definition.get_closest_marker("server_only")
+    metafunc.parametrize("engine", ENGINES[1:] if server_only else ENGINES, indirect=True)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -19,7 +19,7 @@ from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from frontdesk.paths import APP_NAME
+from frontdesk.paths import APP_NAME, as_location
 from frontdesk.resources import resource_path
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
@@ -50,9 +50,9 @@ def build_main_window(db_path: Path | str, settings_path: Path | None = None) ->
 
     create_application()
     db.open_if_closed(db_path)
-    window = _shown_early.pop(Path(db_path), None)
+    window = _shown_early.pop(as_location(str(db_path)), None)
     if window is None:
-        window = MainWindow(Path(db_path), open_settings(settings_path))
+        window = MainWindow(as_location(str(db_path)), open_settings(settings_path))
     window.finish()
     return window
 
@@ -67,15 +67,16 @@ def _shown_at_start(window: MainWindow) -> Iterator[None]:
         _shown_early.pop(window.db_path, None)
 
 
-def run(db_path: Path) -> int:
-    """Start the program over a database file; returns the exit code."""
+def run(db_path: Path | str) -> int:
+    """Start the program over a database file or a clinic server's database; returns the exit
+    code."""
     problem = platform_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1
     app = create_application()
     install_last_resort_handler()
-    path, code = Path(db_path), None
+    path, code = as_location(str(db_path)), None
     while code is None:  # again after a damaged database was restored
         path, code = _session(app, path)
     return code

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
+from frontdesk.paths import is_server_address
 from ui.client_header import ClientHeader
 from ui.navigation import NavigationRail
 from ui.screens.clients import ClientsScreen
@@ -49,10 +50,20 @@ SCREENS = (  # title and icon, in the rail's order; all but Clients are built wh
 )
 
 
+def database_name(location: Path | str) -> str:
+    """How the status bar names the database: the file's name, or "clinic on server1"."""
+    if is_server_address(location):
+        from urllib.parse import urlsplit
+
+        address = urlsplit(str(location))
+        return f"{address.path.lstrip('/')} on {address.hostname}"
+    return Path(location).name
+
+
 class MainWindow(QMainWindow):
     """One window: the rail on the left picks the screen shown on the right."""
 
-    def __init__(self, db_path: Path, settings: QSettings) -> None:
+    def __init__(self, db_path: Path | str, settings: QSettings) -> None:
         """The frame, ready to show before the database is open; then call `finish()`."""
         super().__init__()
         self.db_path = db_path
@@ -74,7 +85,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget(self.stack))  # stands in until the screen is wanted
         self._make_menus()
         self.nav.setCurrentRow(0)
-        self.database_label = QLabel(f"Database: {db_path.name}", self)
+        self.database_label = QLabel(f"Database: {database_name(db_path)}", self)
         self.database_label.setToolTip(str(db_path))
         self.statusBar().addPermanentWidget(self.database_label)
         self._restore_geometry()

@@ -10,6 +10,7 @@ from frontdesk import db
 from frontdesk.models import Payer, ServiceCode
 
 
+@pytest.mark.sqlite_only
 def test_new_database_has_the_pragmas_and_the_latest_schema(database, db_path):
     pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
     assert pragma("journal_mode") == "wal"
@@ -20,6 +21,7 @@ def test_new_database_has_the_pragmas_and_the_latest_schema(database, db_path):
     assert db.check_database(database) == []
 
 
+@pytest.mark.sqlite_only
 def test_new_database_file_is_readable_by_its_owner_only(database, db_path):
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
@@ -88,7 +90,7 @@ def test_a_failing_migration_changes_nothing(db_path, monkeypatch):
 
 
 def test_check_reports_a_wrong_schema_version(database):
-    database.execute_sql("PRAGMA user_version = 0")
+    database.set_schema_version(0)
     assert db.check_database(database) == [f"schema version 0, expected {db.LATEST_VERSION}"]
 
 

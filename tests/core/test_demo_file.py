@@ -29,6 +29,7 @@ def test_a_demo_already_there_is_opened_as_it_is(demo_template, db_path):
     assert not db_path.exists()  # the clinic's own file was never touched
 
 
+@pytest.mark.sqlite_only  # the demo clinic is a file of its own beside the clinic's
 def test_a_real_clinic_is_not_a_demo_and_is_never_filled_with_one(set_up_clinic, db_path):
     assert not is_demo_clinic()
     db.close_database()

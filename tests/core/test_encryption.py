@@ -21,6 +21,8 @@ NEW_PASSPHRASE = "quiet orchard morning 42"
 NOW = datetime(2026, 11, 27, 13, 5, 12)
 ANA = {"first_name": "Ana", "last_name": "Silva", "date_of_birth": "04/17/1980"}
 
+pytestmark = pytest.mark.sqlite_only  # about the file itself
+
 
 def _plain_counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as raw:

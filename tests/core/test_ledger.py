@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -21,6 +20,7 @@ from frontdesk.models import (
 from frontdesk.services import billing, ledger
 from frontdesk.services.ledger import LedgerRefused
 from frontdesk.validation import ValidationErrors
+from tests.other_pc import OtherPC
 
 DAY = date(2026, 11, 2)
 
@@ -225,52 +225,42 @@ def test_the_books_always_balance(set_up_clinic, charges, operations):
 # --- two PCs at once ----------------------------------------------------------------------------
 
 
-def _another_pc_can_write(db_path) -> bool:
-    """Whether a second connection to the file could take the write lock right now."""
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as error:
-        assert "locked" in str(error)
-        return False
-    finally:
-        other.close()
+def _another_pc_can_write() -> bool:
+    """Whether a second connection to the database could take the write lock right now."""
+    with OtherPC(wait_s=0) as other:
+        return other.can_take_write_lock()
 
 
-def probe_lock(monkeypatch, db_path, owner, name: str) -> list[bool]:
+def probe_lock(monkeypatch, owner, name: str) -> list[bool]:
     """Before `owner.name` runs, note whether another PC could take the write lock."""
     seen: list[bool] = []
     original = getattr(owner, name)
 
     def probing(*args):
-        seen.append(_another_pc_can_write(db_path))
+        seen.append(_another_pc_can_write())
         return original(*args)
 
     monkeypatch.setattr(owner, name, probing)
     return seen
 
 
-def test_an_allocation_holds_the_write_lock_from_its_first_read(
-    patient, therapist, db_path, monkeypatch
-):
+def test_an_allocation_holds_the_write_lock_from_its_first_read(patient, therapist, monkeypatch):
     visit = charged_visit(patient, therapist, 9000)
     payment = pay(patient, "90.00")
-    assert _another_pc_can_write(db_path)  # nothing is locked between saves
-    seen = probe_lock(monkeypatch, db_path, ledger, "_check_allocation")
+    assert _another_pc_can_write()  # nothing is locked between saves
+    seen = probe_lock(monkeypatch, ledger, "_check_allocation")
     ledger.allocate(payment.id, visit.id, 9000)
     assert seen == [False]  # what is left to pay was read under the lock
     assert ledger.open_charges([visit.id]) == {visit.id: 0}
-    assert _another_pc_can_write(db_path)  # committed: the lock is let go
+    assert _another_pc_can_write()  # committed: the lock is let go
 
 
 def test_a_payment_holds_the_lock_from_its_first_read_and_nests_its_allocations(
-    patient, therapist, db_path, monkeypatch
+    patient, therapist, monkeypatch
 ):
     first = charged_visit(patient, therapist, 9000)
     second = charged_visit(patient, therapist, 5000, hour=11)
-    seen = probe_lock(monkeypatch, db_path, ledger.parts, "get_client")
+    seen = probe_lock(monkeypatch, ledger.parts, "get_client")
     ledger.record_payment(
         {"method": "cash", "received_on": "11/02/2026", "amount_cents": "140.00"},
         patient.id,
@@ -278,4 +268,4 @@ def test_a_payment_holds_the_lock_from_its_first_read_and_nests_its_allocations(
     )
     assert seen == [False]
     assert ledger.open_charges([first.id, second.id]) == {first.id: 0, second.id: 0}
-    assert _another_pc_can_write(db_path)
+    assert _another_pc_can_write()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from frontdesk.models import Payer, database_proxy
 from frontdesk.services import payers
+from tests.other_pc import OtherPC
 
 QUERIES = {
     "Capital Blue Cross": [
@@ -126,12 +125,11 @@ def test_a_saved_payer_is_found_at_once(database):
     assert payers.search_payers("smh") == []
 
 
-def test_a_payer_changed_on_another_computer_is_found_by_its_new_name(database, db_path):
+def test_a_payer_changed_on_another_computer_is_found_by_its_new_name(database):
     payers.search_payers("anything")  # the index is built
-    with sqlite3.connect(db_path) as other:
+    with OtherPC() as other:
         other.execute(
             "UPDATE payer SET name = 'Tidewater Health', version = version + 1 WHERE name = 'HMSA'"
         )
-    other.close()
     assert _names(payers.search_payers("tidewater")) == ["Tidewater Health"]
     assert database_proxy.obj is database

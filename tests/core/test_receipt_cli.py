@@ -18,15 +18,16 @@ from tests.core.receipt_fixtures import self_pay_client, text_of, work_injury_cl
 
 
 @pytest.fixture
-def clinic_file(db_path, therapist, physician):
-    """A clinic with two clients' visits and payments in 2026, closed for the command line."""
+def clinic_file(database, therapist, physician):
+    """A clinic with two clients' visits and payments in 2026, closed for the command line;
+    where it is (a file, or a database on the clinic server)."""
     emily = self_pay_client(therapist, physician)
     marco = work_injury_client(therapist, physician)
     db.close_database()
-    return db_path, emily, marco
+    return database.location, emily, marco
 
 
-def _run(path: Path, *args: str) -> int:
+def _run(path: Path | str, *args: str) -> int:
     return cli.main(["--db", str(path), *args])
 
 

@@ -201,11 +201,11 @@ def _issue_receipt(scenario, **kwargs) -> Receipt:
     return receipts.issue(draft, **kwargs)
 
 
-def test_numbers_follow_each_other_and_never_repeat_across_restarts(emily, db_path):
+def test_numbers_follow_each_other_and_never_repeat_across_restarts(emily, database):
     first, second = _issue_receipt(emily), _issue_receipt(emily)
     assert (first.number, second.number) == (1, 2)
     db.close_database()
-    db.open_database(db_path)
+    db.open_database(database.location)
     statement = receipts.issue(receipts.draft_statement(emily.client.id, *YEAR_2026))
     assert statement.number == 3
     assert ClinicProfile.get().next_receipt_number == 4
@@ -234,6 +234,7 @@ def test_a_failed_print_still_uses_its_number(emily):
     assert _issue_receipt(emily).number == 2
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_issue_keeps_nothing_and_takes_no_number(emily, fail_writes):
     draft = receipts.draft_receipt(emily.client.id, payment_id=emily.payments["hsa"].id)
     fail_writes(sqlite3.OperationalError("disk I/O error"))

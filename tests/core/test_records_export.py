@@ -341,12 +341,12 @@ def test_the_default_period_suits_the_accountant(today, expected):
 
 
 @pytest.fixture
-def clinic_file(client, db_path) -> tuple[Path, Client]:
+def clinic_file(client, demo_clinic) -> tuple[str, Client]:
     db.close_database()
-    return db_path, client
+    return demo_clinic.location, client
 
 
-def _run(path: Path, *args: str) -> int:
+def _run(path: Path | str, *args: str) -> int:
     return cli.main(["--db", str(path), *args])
 
 
@@ -400,14 +400,14 @@ def test_a_csv_whose_audit_event_cannot_be_committed_leaves_the_old_file(
     listed = out / "clients.csv"
     listed.write_text("the old list\n")
 
-    real_commit, commits = db.ClinicDatabase.commit, itertools.count()
+    real_commit, commits = type(demo_clinic).commit, itertools.count()
 
     def refuse_commit(database) -> None:  # the reading commits; the export's own does not
         if next(commits) > 0:
             raise sqlite3.OperationalError("database or disk is full")
         real_commit(database)
 
-    monkeypatch.setattr(db.ClinicDatabase, "commit", refuse_commit)
+    monkeypatch.setattr(type(demo_clinic), "commit", refuse_commit)
     with pytest.raises(sqlite3.OperationalError):
         exports.export_clients_csv(listed)
     assert listed.read_text() == "the old list\n" and list(out.iterdir()) == [listed]

@@ -10,12 +10,16 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from frontdesk import db
 from frontdesk.models import Physician, Prescription
 from frontdesk.services import physicians, prescriptions
 from tests.core.conftest import PHYSICIAN, TODAY, rx_form
 
 STAMP = "'2026-01-02 10:00:00', '2026-01-02 10:00:00'"
+
+pytestmark = pytest.mark.sqlite_only  # about the file itself
 
 
 def _version_1_file(path: Path) -> None:

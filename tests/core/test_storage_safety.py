@@ -28,9 +28,11 @@ from frontdesk.storage_errors import (
     DiskError,
     DiskFull,
     RecordMissing,
+    ServerUnreachable,
     StorageError,
 )
 from tests.faults import DISK_FULL, sqlite_error
+from tests.other_pc import OtherPC, stored, wait_for_other_saves
 
 ANA = {
     "first_name": "Ana",
@@ -41,11 +43,9 @@ ANA = {
 }
 
 
-def _stored(client_id: int) -> sqlite3.Row:
-    """The client's row as another program reading the file would see it."""
-    with sqlite3.connect(db.models.database_proxy.obj.path) as raw:
-        raw.row_factory = sqlite3.Row
-        return raw.execute("SELECT * FROM client WHERE id = ?", (client_id,)).fetchone()
+def _stored(client_id: int) -> dict[str, Any]:
+    """The client's row as another program reading the database would see it."""
+    return stored("client", client_id)
 
 
 def _audit_count() -> int:
@@ -55,14 +55,14 @@ def _audit_count() -> int:
 # --- two copies editing one client --------------------------------------------------------
 
 
-def _save_in_another_copy(db_path: Path, client_id: int, version: int, changes: dict) -> None:
-    """Another Front Desk process on the same file saves the client."""
+def _save_in_another_copy(location: str, client_id: int, version: int, changes: dict) -> None:
+    """Another Front Desk process on the same database saves the client."""
     script = textwrap.dedent(
         f"""
         from frontdesk import access, db
         from frontdesk.services import clients
         access.sign_in_as(access.Actor(None, "other copy", access.OWNER))
-        db.open_database({str(db_path)!r})
+        db.open_database({location!r})
         clients.save_client({{**{ANA!r}, **{changes!r}}}, {client_id}, version={version})
         db.close_database()
         """
@@ -70,10 +70,12 @@ def _save_in_another_copy(db_path: Path, client_id: int, version: int, changes: 
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
-def test_a_save_based_on_an_old_version_is_refused_and_the_newer_change_kept(database, db_path):
+def test_a_save_based_on_an_old_version_is_refused_and_the_newer_change_kept(database):
     client = clients.save_client(ANA)
     opened_version = client.version
-    _save_in_another_copy(db_path, client.id, opened_version, {"mobile_phone": "503 555 0199"})
+    _save_in_another_copy(
+        database.location, client.id, opened_version, {"mobile_phone": "503 555 0199"}
+    )
     audit_before = _audit_count()
 
     with pytest.raises(RecordChanged) as refused:
@@ -112,6 +114,7 @@ def test_saving_a_client_deleted_elsewhere_says_it_no_longer_exists(database):
 # --- the file gone or replaced -----------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_deleted_database_file_is_noticed_and_nothing_claims_to_be_saved(database, db_path):
     clients.save_client(ANA)
     for suffix in ("", "-wal", "-shm"):
@@ -120,6 +123,7 @@ def test_a_deleted_database_file_is_noticed_and_nothing_claims_to_be_saved(datab
         clients.save_client({**ANA, "first_name": "Bea"})
 
 
+@pytest.mark.sqlite_only
 def test_a_replaced_database_file_is_not_written_to(database, db_path, tmp_path):
     clients.save_client(ANA)
     other = tmp_path / "other.db"
@@ -159,6 +163,7 @@ FAULTS = [
 ]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("kind", "message", "code", "name", "expected"), FAULTS)
 def test_storage_faults_become_one_clear_error_and_change_nothing(
     database, fail_writes, kind, message, code, name, expected
@@ -174,18 +179,32 @@ def test_storage_faults_become_one_clear_error_and_change_nothing(
     assert _audit_count() == audit_before
 
 
-def test_a_database_locked_by_another_program_is_reported_as_locked(database, db_path):
+def test_a_database_locked_by_another_program_is_reported_as_locked(database):
     client = clients.save_client(ANA)
-    database.execute_sql("PRAGMA busy_timeout = 50")
-    holder = sqlite3.connect(db_path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    wait_for_other_saves(0.05)
+    holder = OtherPC()
+    holder.begin_write()
     try:
-        with pytest.raises(DatabaseBusy, match="locked by another program"):
+        with pytest.raises(DatabaseBusy, match=r"locked by another program|Another PC is saving"):
             clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
     finally:
-        holder.execute("ROLLBACK")
+        holder.rollback()
         holder.close()
     assert _stored(client.id)["city"] == "Salem"
+
+
+@pytest.mark.server_only
+def test_a_lost_connection_to_the_server_is_reported_and_the_next_save_reconnects(database):
+    client = clients.save_client(ANA)
+    audit_before = _audit_count()
+    with OtherPC() as other:  # as when the server restarts or the network drops
+        other.execute("SELECT pg_terminate_backend(?)", (database.connection().info.backend_pid,))
+    with pytest.raises(ServerUnreachable, match="could not be reached"):
+        clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
+    assert _stored(client.id)["city"] == "Salem"
+    saved = clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
+    assert saved.version == client.version + 1 and _stored(client.id)["city"] == "Bend"
+    assert _audit_count() == audit_before + 1
 
 
 # --- two PCs saving at once ---------------------------------------------------------------
@@ -193,27 +212,18 @@ def test_a_database_locked_by_another_program_is_reported_as_locked(database, db
 OTHER_PC_COMMITS_AFTER_S = 0.3  # well within the busy timeout
 
 
-def _another_pc(db_path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(
-        db_path,
-        timeout=db.BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-
-
-def _move_to_bend(other: sqlite3.Connection, client_id: int) -> None:
+def _move_to_bend(other: OtherPC, client_id: int) -> None:
     other.execute(
         "UPDATE client SET city = 'Bend', version = version + 1 WHERE id = ?", (client_id,)
     )
 
 
-def _while_another_pc_saves(db_path: Path, client_id: int, action: Callable[[], Any]) -> Any:
+def _while_another_pc_saves(client_id: int, action: Callable[[], Any]) -> Any:
     """Run `action` while another PC is saving the client; it commits a moment later."""
-    other = _another_pc(db_path)
-    other.execute("BEGIN IMMEDIATE")
+    other = OtherPC()
+    other.begin_write()
     _move_to_bend(other, client_id)
-    committing = threading.Timer(OTHER_PC_COMMITS_AFTER_S, other.execute, ("COMMIT",))
+    committing = threading.Timer(OTHER_PC_COMMITS_AFTER_S, other.commit)
     committing.start()
     try:
         return action()
@@ -222,18 +232,18 @@ def _while_another_pc_saves(db_path: Path, client_id: int, action: Callable[[], 
         other.close()
 
 
-def test_a_save_begun_while_another_pc_saves_waits_for_it_and_succeeds(database, db_path):
+def test_a_save_begun_while_another_pc_saves_waits_for_it_and_succeeds(database):
     ana = clients.save_client(ANA)
     bea = clients.save_client({**ANA, "first_name": "Bea"})
     changes = {**ANA, "city": "Portland"}
     saved = _while_another_pc_saves(
-        db_path, bea.id, lambda: clients.save_client(changes, ana.id, version=ana.version)
+        bea.id, lambda: clients.save_client(changes, ana.id, version=ana.version)
     )
     assert saved.version == ana.version + 1
     assert (_stored(ana.id)["city"], _stored(bea.id)["city"]) == ("Portland", "Bend")
 
 
-def test_a_visit_booked_while_another_pc_saves_waits_for_it_and_is_booked(set_up_clinic, db_path):
+def test_a_visit_booked_while_another_pc_saves_waits_for_it_and_is_booked(set_up_clinic):
     therapist = set_up_clinic[1]
     ana = clients.save_client(ANA)
     bea = clients.save_client({**ANA, "first_name": "Bea"})
@@ -242,18 +252,22 @@ def test_a_visit_booked_while_another_pc_saves_waits_for_it_and_is_booked(set_up
     def book() -> visits.Booking:
         return visits.book_visit(ana.id, therapist.id, starts_at, 60, wellness_reason="Relaxation")
 
-    booked = _while_another_pc_saves(db_path, bea.id, book)
+    booked = _while_another_pc_saves(bea.id, book)
     assert Visit.get_by_id(booked.visit.id).client_id == ana.id
     assert _stored(bea.id)["city"] == "Bend"
 
 
-def test_a_save_holds_the_write_lock_from_its_first_read_so_another_pc_waits(
-    database, db_path, monkeypatch
-):
+def test_a_save_holds_the_write_lock_from_its_first_read_so_another_pc_waits(database, monkeypatch):
     ana = clients.save_client(ANA)
     bea = clients.save_client({**ANA, "first_name": "Bea"})
-    other = _another_pc(db_path)
-    other_pc = threading.Thread(target=_move_to_bend, args=(other, bea.id))
+    other = OtherPC()
+
+    def another_pc_saves() -> None:
+        other.begin_write()  # as Front Desk on another PC does
+        _move_to_bend(other, bea.id)
+        other.commit()
+
+    other_pc = threading.Thread(target=another_pc_saves)
     other_pc_waited: list[bool] = []
     first_read = records.get_record
 
@@ -275,16 +289,12 @@ def test_a_save_holds_the_write_lock_from_its_first_read_so_another_pc_waits(
     assert (_stored(ana.id)["city"], _stored(bea.id)["city"]) == ("Portland", "Bend")
 
 
-def test_a_deferred_read_keeps_one_snapshot_and_does_not_hold_up_another_pc(database, db_path):
+def test_a_deferred_read_keeps_one_snapshot_and_does_not_hold_up_another_pc(database):
     ana = clients.save_client(ANA)
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    try:
-        with database.atomic(lock_type="DEFERRED"):
-            assert clients.get_client(ana.id).city == "Salem"
-            _move_to_bend(other, ana.id)  # no waiting: timeout 0
-            assert clients.get_client(ana.id).city == "Salem"
-    finally:
-        other.close()
+    with OtherPC(wait_s=0) as other, database.atomic(lock_type="DEFERRED"):
+        assert clients.get_client(ana.id).city == "Salem"
+        _move_to_bend(other, ana.id)  # no waiting
+        assert clients.get_client(ana.id).city == "Salem"
     assert _stored(ana.id)["city"] == "Bend"
 
 
@@ -349,6 +359,7 @@ def test_the_id_of_a_deleted_newest_client_is_never_given_again(database):
     assert third.id == newest.id + 1
 
 
+@pytest.mark.sqlite_only
 def test_a_plain_copy_of_the_file_between_saves_holds_every_save(database, db_path, tmp_path):
     client = clients.save_client(ANA)
     copy = tmp_path / "copy.db"

@@ -27,6 +27,12 @@ ROOM_FOR_MESSAGES = 120  # px below the fields, so the first error lines fit wit
 FIELDS_MESSAGE = "Not saved: correct the fields marked in red."
 
 
+def _on_clinic_server() -> bool:
+    from frontdesk.models import database_proxy
+
+    return getattr(database_proxy.obj, "is_server", False)
+
+
 class SetupDialog(QDialog):
     """Asks for the clinic, one therapist and the owner's login; saves them together or
     nothing, and signs the owner in.
@@ -56,6 +62,9 @@ class SetupDialog(QDialog):
         self.demo_button = button("Try the demo clinic", parent=self)
         self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.demo_button.clicked.connect(lambda: self.done(self.TRY_DEMO))
+        if _on_clinic_server():  # no file to encrypt, and the demo clinic is a file
+            self.encrypt_box.hide()
+            self.demo_button.hide()
         self._lay_out()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from frontdesk import encryption
+from frontdesk.paths import is_server_address
 from ui.passphrase import ChoosePassphrase
 from ui.widgets import button, folder_text
 
@@ -25,12 +26,17 @@ ENCRYPTED_TEXT = (
     "passphrase they cannot be read. Front Desk asks for it at every start. Backups and "
     "copies made before the file was encrypted are not encrypted."
 )
+SERVER_TEXT = (
+    "The clinic's records are on the clinic server, not in a file on this PC: the server's "
+    "logins and its disk protect them (see docs/clinic-server.md), and there is no file "
+    "passphrase to set here."
+)
 
 
 class EncryptionBox(QGroupBox):
     """The file's state in words, and the one action that fits it."""
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path | str, parent: QWidget | None = None) -> None:
         super().__init__("Encryption", parent)
         self.db_path = db_path
         self.state = QLabel(self)
@@ -53,9 +59,12 @@ class EncryptionBox(QGroupBox):
         self.show_state()
 
     def show_state(self) -> None:
-        encrypted = encryption.is_encrypted(self.db_path)
-        self.state.setText(ENCRYPTED_TEXT if encrypted else PLAIN_TEXT)
-        self.encrypt_button.setVisible(not encrypted)
+        on_server = is_server_address(self.db_path)
+        encrypted = not on_server and encryption.is_encrypted(self.db_path)
+        self.state.setText(
+            SERVER_TEXT if on_server else ENCRYPTED_TEXT if encrypted else PLAIN_TEXT
+        )
+        self.encrypt_button.setVisible(not on_server and not encrypted)
         self.change_button.setVisible(encrypted)
 
     def encrypt(self) -> None:
@@ -97,8 +106,9 @@ def busy() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
-def database_path() -> Path:
-    """The open clinic file's path."""
+def database_path() -> Path | str:
+    """The open clinic file's path, or the clinic server's address."""
     from frontdesk.models import database_proxy
+    from frontdesk.paths import as_location
 
-    return Path(database_proxy.obj.database)
+    return as_location(database_proxy.obj.location)
