@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         "encrypt", help="encrypt the database file with a new passphrase (asked twice)"
     )
     commands.add_parser("change-passphrase", help="change the encrypted database file's passphrase")
+    copy_to = commands.add_parser(
+        "copy-to",
+        help="copy the clinic into an empty clinic server database or a new (plain) file, "
+        "and check that every table matches",
+    )
+    copy_to.add_argument(
+        "target", type=as_location, metavar="TARGET", help="postgresql://user@host/db or FILE"
+    )
     return parser
 
 
@@ -368,7 +376,8 @@ def _on_database(
 
 
 def run_backup(path: Path, folder: Path | None) -> int:
-    """Back up the database file and check the copy; 1 when no good backup was made."""
+    """Back up the database (a file, or a clinic server's with pg_dump) and check the copy;
+    1 when no good backup was made."""
 
     def back_up(backup: Any) -> str:
         made = backup.make_backup(folder)
@@ -378,18 +387,24 @@ def run_backup(path: Path, folder: Path | None) -> int:
 
 
 def run_restore(path: Path, backup_file: Path) -> int:
-    """Replace the database file with a backup; 1 when the backup is refused."""
+    """Replace the database (a file, or a clinic server's) with a backup; 1 when the backup
+    is refused."""
     from frontdesk import db
+
+    on_server = is_server_address(path)
 
     def restore(backup: Any) -> str:
         older = os.environ.get(BACKUP_PASSPHRASE_VARIABLE) or None  # before a change of it
         restored = backup.restore(backup_file, passphrase=older)
         taken = restored.taken_at.strftime("%m/%d/%Y %I:%M %p")
+        replaced = "the database" if on_server else "the file"
         return (
             f"{path}: restored the backup of {taken} ({restored.summary()}); "
-            f"the file as it was is in {restored.safety_backup.path}"
+            f"{replaced} as it was is in {restored.safety_backup.path}"
         )
 
+    if on_server:  # the server keeps its own files whole: no damaged file to set aside
+        return _on_database(path, "Not restored", restore)
     from frontdesk.services import recovery
 
     try:
@@ -423,6 +438,30 @@ def _restore_over_damaged(path: Path, backup_file: Path) -> int:
         f"({result.restored.summary()}); the damaged file is kept as {result.damaged_kept_as}"
     )
     return 0
+
+
+def run_copy_to(path: Path | str, target: Path | str) -> int:
+    """Copy the clinic into `target` (a server's empty database or a new file) and verify
+    every table's count and checksum; 1 when refused or when the copy does not match."""
+    from frontdesk import clinic_copy, db, models
+    from frontdesk.storage_errors import StorageError
+
+    try:
+        _open_existing(path)
+        result = clinic_copy.copy_clinic(models.database_proxy.obj, target)
+    except (clinic_copy.CopyRefused, CannotPrint, db.DatabaseUnavailable, StorageError) as refusal:
+        print(f"Not copied: {refusal}", file=sys.stderr)
+        return 1
+    finally:
+        db.close_database()
+    for check in result.tables:
+        print(clinic_copy.describe(check), file=sys.stdout if check.equal else sys.stderr)
+    for problem in result.problems:
+        print(f"{result.target}: PROBLEM: {problem}", file=sys.stderr)
+    print(f"{result.source} -> {result.target}: {clinic_copy.summary(result)}")
+    if result.plain_file:
+        print(f"{result.target} is a plain file: `frontdesk --db FILE encrypt` encrypts it.")
+    return 0 if result.ok else 1
 
 
 # --- exports -------------------------------------------------------------------------------------
@@ -556,6 +595,8 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         return run_encrypt(path)
     if args.command == "change-passphrase":
         return run_change_passphrase(path)
+    if args.command == "copy-to":
+        return run_copy_to(path, args.target)
     print(path)  # where
     return 0
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from frontdesk import access
 from frontdesk.access import Can
 from frontdesk.services import clinic
+from ui.change_watch import ChangeWatch
 from ui.lock import IdleWatch, Lock
 
 if TYPE_CHECKING:
@@ -40,8 +41,10 @@ class SessionControls(QObject):
         self.curtains.unlock.panel.signed_in.connect(self._carry_on)
         self.idle = IdleWatch(clinic.lock_minutes(), self)
         self.idle.idle.connect(self.lock)
+        self.changes = ChangeWatch(window, lambda: self.covered)
         self._add_actions(file_menu)
         self.show_person()
+        self.changes.start()
 
     def _add_actions(self, menu: QMenu) -> None:
         first = menu.actions()[1] if len(menu.actions()) > 1 else None  # after New client
@@ -122,6 +125,7 @@ class SessionControls(QObject):
     def stop(self) -> None:
         """The window is going: no more locking, nothing covered, no filters left behind."""
         self.idle.stop()
+        self.changes.stop()
         self.curtains.uncover()
 
     def change_password(self) -> None:

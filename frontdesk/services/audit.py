@@ -38,6 +38,7 @@ HASHED = (
 CHANGED = "changed"  # the row's fields or hash are not what was recorded
 MISSING_BEFORE = "missing_before"  # a row before this one was removed
 MISSING_AFTER = "missing_after"  # the newest rows, after this one, were removed
+_written_here: set[int] = set()  # events this program wrote that the change watch has not seen
 
 
 def current_actor() -> str:
@@ -84,7 +85,30 @@ def record(
         AuditEvent.update(chain_hash=chain_hash(previous, fields)).where(
             AuditEvent.id == event.id
         ).execute()
+    _written_here.add(event.id)
     log.info("%s %s #%s", action, entity, entity_id)
+
+
+# --- changes made on other PCs -------------------------------------------------------------
+
+
+def watch_from_now() -> int:
+    """The newest event's id (0 for none), to look for changes after it; what this program
+    wrote before is forgotten (it may have been another database)."""
+    _written_here.clear()
+    return AuditEvent.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1).scalar() or 0
+
+
+def changes_elsewhere(last_seen: int) -> tuple[int, bool]:
+    """The newest event's id, and whether any event after `last_seen` was written by another
+    program (another PC, or another window on this one) rather than this one."""
+    ids = [
+        row[0] for row in AuditEvent.select(AuditEvent.id).where(AuditEvent.id > last_seen).tuples()
+    ]
+    elsewhere = any(event_id not in _written_here for event_id in ids)
+    newest = max(ids, default=last_seen)
+    _written_here.difference_update({event_id for event_id in _written_here if event_id <= newest})
+    return newest, elsewhere
 
 
 # --- the chain ---------------------------------------------------------------------------

@@ -14,6 +14,10 @@ The default folder is `backups` in the user's data folder (platformdirs, as for 
 default database), so a backup does not sit in a folder a person might clear out
 together with the database; pass another folder (another disk, a USB stick) to keep
 copies away from the database's disk.
+
+A clinic server's database is backed up with pg_dump instead (`server_backup`): the same
+names with the suffix `.dump`, the same rotation (each suffix's backups rotated apart), the
+same listing and restore.
 """
 
 from __future__ import annotations
@@ -40,11 +44,13 @@ log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "frontdesk-"
 BACKUP_SUFFIX = ".db"
+SERVER_SUFFIX = ".dump"  # a clinic server's backup (pg_dump's custom format)
+SUFFIXES = (BACKUP_SUFFIX, SERVER_SUFFIX)
 PARTIAL_SUFFIX = ".partial"
 LEFTOVER_SUFFIXES = (PARTIAL_SUFFIX, f"{PARTIAL_SUFFIX}-journal")  # a copy cut short
 LEFTOVER_AGE = timedelta(hours=1)  # younger ones may be another PC's backup under way
 NAME_PATTERN = re.compile(
-    r"^frontdesk-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})?(?:-(\d+))?\.db$"
+    r"^frontdesk-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})?(?:-(\d+))?\.(?:db|dump)$"
 )
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_ALL_DAYS = 1  # every backup of today and yesterday stays
@@ -129,11 +135,22 @@ def _counts(connection: sqlite3.Connection) -> dict[str, int]:
 
 
 def open_database_path() -> Path | None:
-    """The file of the database open on this thread, or None when none is open."""
+    """The file of the database open on this thread, or None when none is open (or it is
+    a clinic server's, which has no file on this PC)."""
     database = models.database_proxy.obj
     if database is None or database.is_closed():
         return None
-    return database.path
+    return getattr(database, "path", None)
+
+
+def _on_server() -> bool:
+    """Whether the clinic's database is a clinic server's (open on any thread)."""
+    return getattr(models.database_proxy.obj, "is_server", False)
+
+
+def _suffix() -> str:
+    """The suffix of the open database's backups: `.dump` for a server, else `.db`."""
+    return SERVER_SUFFIX if _on_server() else BACKUP_SUFFIX
 
 
 def _open_database() -> db.ClinicDatabase:
@@ -168,12 +185,12 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-def _free_name(folder: Path, taken_at: datetime) -> Path:
+def _free_name(folder: Path, taken_at: datetime, suffix: str) -> Path:
     stem = f"{BACKUP_PREFIX}{taken_at:%Y-%m-%d-%H%M%S}"
-    candidate, number = folder / f"{stem}{BACKUP_SUFFIX}", 1
+    candidate, number = folder / f"{stem}{suffix}", 1
     while candidate.exists() or candidate.with_name(candidate.name + PARTIAL_SUFFIX).exists():
         number += 1
-        candidate = folder / f"{stem}-{number}{BACKUP_SUFFIX}"
+        candidate = folder / f"{stem}-{number}{suffix}"
     return candidate
 
 
@@ -223,8 +240,13 @@ def check_backup_file(
     large clinic: enough for a fresh page-by-page copy (whose indexes are as the
     database's) and for finding the last good backup.
 
-    An encrypted file is read with `passphrase`, by default the open database's.
+    An encrypted file is read with `passphrase`, by default the open database's. A clinic
+    server's backup (`.dump`) is read through with pg_restore (`server_backup.check_dump`).
     """
+    if Path(path).suffix == SERVER_SUFFIX:
+        from frontdesk.services import server_backup
+
+        return server_backup.check_dump(Path(path), expected_version=expected_version)
     passphrase = db.passphrase_for(path, _passphrase(passphrase))
     if passphrase is None and db.is_encrypted(path):
         raise BackupError(
@@ -276,7 +298,7 @@ def make_backup(
     folder = Path(folder) if folder is not None else default_backup_folder()
     taken_at = (now or datetime.now()).replace(microsecond=0)
     try:
-        target = _free_name(folder, taken_at)
+        target = _free_name(folder, taken_at, _suffix())
         partial = target.with_name(target.name + PARTIAL_SUFFIX)
         _create_private(partial)
     except OSError as error:
@@ -285,10 +307,7 @@ def make_backup(
             "Check that the disk is connected and has space."
         ) from error
     try:
-        source_counts = _copy(database.path, partial, database.passphrase)
-        copy_counts = check_backup_file(partial, expected_version=db.LATEST_VERSION, thorough=False)
-        if copy_counts != source_counts:
-            raise BackupError(f"{partial.name} does not hold every record of the database.")
+        source_counts = _write_checked_copy(database, partial)
         fsync(partial)
         os.replace(partial, target)
         fsync_folder(folder)
@@ -300,6 +319,20 @@ def make_backup(
     with database.atomic():
         audit.record("backup", "database", None, actor=actor, detail=counts_summary(source_counts))
     return BackupResult(target, taken_at, source_counts)
+
+
+def _write_checked_copy(database: db.ClinicDatabase, partial: Path) -> dict[str, int]:
+    """Copy the database into `partial` and check the copy holds what the database holds;
+    the counts. A clinic server's is dumped (`server_backup.write_dump`)."""
+    if database.is_server:
+        from frontdesk.services import server_backup
+
+        return server_backup.write_dump(database, partial)
+    source_counts = _copy(database.path, partial, database.passphrase)
+    copy_counts = check_backup_file(partial, expected_version=db.LATEST_VERSION, thorough=False)
+    if copy_counts != source_counts:
+        raise BackupError(f"{partial.name} does not hold every record of the database.")
+    return source_counts
 
 
 # --- listing and rotation ------------------------------------------------------------------
@@ -317,23 +350,26 @@ def _parse(path: Path) -> tuple[datetime, int] | None:
     return taken, int(number or 1)
 
 
-def _backups(folder: Path) -> list[tuple[datetime, int, Path]]:
-    """(taken_at, number, path) of every backup file in the folder, newest first."""
+def _backups(folder: Path, suffix: str) -> list[tuple[datetime, int, Path]]:
+    """(taken_at, number, path) of every backup file in the folder with the suffix (`.db`
+    or `.dump`), newest first."""
     if not folder.is_dir():
         return []
     found = []
     for path in folder.iterdir():
         parsed = _parse(path)
-        if parsed is not None and path.is_file():
+        if parsed is not None and path.suffix == suffix and path.is_file():
             found.append((*parsed, path))
     return sorted(found, reverse=True)
 
 
 def list_backups(folder: Path | None = None) -> list[BackupInfo]:
-    """The backups in the folder, newest first."""
+    """The backups of the open database's kind in the folder (a file's, else a clinic
+    server's), newest first."""
     folder = Path(folder) if folder is not None else default_backup_folder()
     return [
-        BackupInfo(path, taken, path.stat().st_size) for taken, _number, path in _backups(folder)
+        BackupInfo(path, taken, path.stat().st_size)
+        for taken, _number, path in _backups(folder, _suffix())
     ]
 
 
@@ -414,9 +450,11 @@ def rotate(folder: Path | None = None, *, today: date) -> list[Path]:
 
     Only files named like a backup (or like one plus `.partial`, `.partial-journal`) are
     touched; the names' timestamps decide, and the files' own age for copies cut short.
+    The backups of a file (`.db`) and of a clinic server (`.dump`) are rotated apart.
     """
     folder = Path(folder) if folder is not None else default_backup_folder()
-    deleted = [*_backups_not_kept(folder, today), *_leftovers(folder)]
+    not_kept = [path for suffix in SUFFIXES for path in _backups_not_kept(folder, today, suffix)]
+    deleted = [*not_kept, *_leftovers(folder)]
     for path in deleted:
         path.unlink(missing_ok=True)
     if deleted:
@@ -424,8 +462,8 @@ def rotate(folder: Path | None = None, *, today: date) -> list[Path]:
     return deleted
 
 
-def _backups_not_kept(folder: Path, today: date) -> list[Path]:
-    found = _backups(folder)
+def _backups_not_kept(folder: Path, today: date, suffix: str) -> list[Path]:
+    found = _backups(folder, suffix)
     newest_of_time: dict[datetime, Path] = {}
     for taken, _number, path in found:  # newest first: the highest number wins a tie
         newest_of_time.setdefault(taken, path)
@@ -527,7 +565,8 @@ def backup_at_close(
     """The backup as the program closes; None when no database is open on this thread or a
     good backup was taken in the last minute."""
     now = now or datetime.now()
-    if open_database_path() is None or good_backup_since(folder, now - RECENT):
+    database = models.database_proxy.obj
+    if database is None or database.is_closed() or good_backup_since(folder, now - RECENT):
         return None
     return automatic_backup(folder, now=now, actor=actor)
 
@@ -611,11 +650,18 @@ def restore(
     is from an older version). The restored file keeps the database's form: encrypted
     with its passphrase when it is encrypted (a plain backup too), else plain. An
     encrypted backup is read with `passphrase`, by default the database's.
+
+    A clinic server's database is restored from a `.dump` by `server_backup.restore`.
     """
     backup = Path(backup)
     if not backup.is_file():
         raise RestoreRefused(f"{backup} is not a file.")
     database = _open_database()
+    _refuse_other_kind(backup, database.is_server)
+    if database.is_server:
+        from frontdesk.services import server_backup
+
+        return server_backup.restore(backup, folder=folder, now=now, actor=actor)
     path, clinic_passphrase = database.path, database.passphrase
     backup_passphrase = db.passphrase_for(backup, passphrase or clinic_passphrase)
     try:
@@ -645,3 +691,19 @@ def restore(
         audit.record("restore", "database", None, actor=actor, detail=counts_summary(counts))
     log.info("restored the database from a backup")
     return RestoreResult(backup, backup_time(backup), counts, safety)
+
+
+def _refuse_other_kind(backup: Path, on_server: bool) -> None:
+    """RestoreRefused for a clinic server's backup (`.dump`) given to a file, or the other
+    way round: each engine restores only its own backups."""
+    if (backup.suffix == SERVER_SUFFIX) == on_server:
+        return
+    if on_server:
+        raise RestoreRefused(
+            f"{backup.name} is a backup of a database file; a clinic server restores only "
+            f"its own backups ({SERVER_SUFFIX} files)."
+        )
+    raise RestoreRefused(
+        f"{backup.name} is a backup of a clinic server's database; restore it with the "
+        "server's address (--db postgresql://...)."
+    )

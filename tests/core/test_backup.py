@@ -1,4 +1,8 @@
-"""Verified backups, their rotation, and restoring one (service and command line)."""
+"""Verified backups, their rotation, and restoring one (service and command line).
+
+The tests on a database run on a SQLite file and on the clinic server (pg_dump); those about
+the file itself (its pages, its -wal, another connection to it) on SQLite only.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,18 @@ ANA = {"first_name": "Ana", "last_name": "Silva", "date_of_birth": "04/17/1980"}
 BEN = {"first_name": "Ben", "last_name": "Okoro", "date_of_birth": "09/02/1975"}
 
 
+@pytest.fixture
+def suffix(engine: str) -> str:
+    """The suffix of the engine's backups."""
+    return backup.SERVER_SUFFIX if engine == "postgresql" else backup.BACKUP_SUFFIX
+
+
+@pytest.fixture
+def location(database, db_path: Path) -> Path | str:
+    """The --db value of the open database: its file, or the server's address."""
+    return database.location if database.is_server else db_path
+
+
 def _clients() -> list[tuple]:
     return [
         (c.id, c.first_name, c.last_name, c.date_of_birth, c.version)
@@ -28,10 +44,10 @@ def _clients() -> list[tuple]:
     ]
 
 
-def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path):
+def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path, suffix):
     clients.save_client(ANA)
     made = backup.make_backup(tmp_path / "backups", now=NOW, actor="tester")
-    assert made.path == tmp_path / "backups" / "frontdesk-2026-11-27-130512.db"
+    assert made.path == tmp_path / "backups" / f"frontdesk-2026-11-27-130512{suffix}"
     assert made.counts["client"] == 1
     assert made.summary() == "1 client, 0 visits, 0 payments"
     assert backup.check_backup_file(made.path) == made.counts
@@ -44,7 +60,7 @@ def test_backup_is_written_checked_named_and_audited(set_up_clinic, tmp_path):
         "1 client, 0 visits, 0 payments",
     )
     again = backup.make_backup(tmp_path / "backups", now=NOW)
-    assert again.path.name == "frontdesk-2026-11-27-130512-2.db"
+    assert again.path.name == f"frontdesk-2026-11-27-130512-2{suffix}"
     assert [info.path for info in backup.list_backups(tmp_path / "backups")] == [
         again.path,
         made.path,
@@ -58,7 +74,7 @@ def test_default_folder_is_in_the_user_data_folder(set_up_clinic, tmp_path):
     assert str(made.path).startswith(str(tmp_path / "home"))
 
 
-def test_round_trip_brings_back_exactly_what_was_there(set_up_clinic, db_path, tmp_path):
+def test_round_trip_brings_back_exactly_what_was_there(set_up_clinic, tmp_path, suffix):
     ana = clients.save_client(ANA)
     ben = clients.save_client(BEN)
     before = _clients()
@@ -74,7 +90,7 @@ def test_round_trip_brings_back_exactly_what_was_there(set_up_clinic, db_path, t
     assert result.counts["client"] == 2
     assert result.taken_at == NOW
     assert result.summary().startswith("2 clients")
-    assert result.safety_backup.path.name == "frontdesk-2026-11-27-140512.db"
+    assert result.safety_backup.path.name == f"frontdesk-2026-11-27-140512{suffix}"
     assert backup.check_backup_file(result.safety_backup.path)["client"] == 2  # Anna, Carl
     assert db.check_database(db.models.database_proxy.obj) == []
     assert AuditEvent.select().where(AuditEvent.action == "restore").count() == 1
@@ -89,6 +105,7 @@ def _corrupt(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.sqlite_only
 def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(set_up_clinic, tmp_path, db_path):
     for number in range(30):  # enough pages that the middle of the file holds records
         clients.save_client({**ANA, "date_of_birth": f"04/{number + 1:02d}/1980"})
@@ -104,6 +121,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(set_up_clinic, tmp_
     assert backup.last_good_backup(tmp_path / "b").path == made.path
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_from_a_newer_schema_is_refused(set_up_clinic, tmp_path):
     made = backup.make_backup(tmp_path / "b", now=NOW)
     newer = tmp_path / "newer.db"
@@ -117,6 +135,7 @@ def test_a_backup_from_a_newer_schema_is_refused(set_up_clinic, tmp_path):
     assert Client.select().count() == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_fails_its_check_is_deleted(set_up_clinic, tmp_path, monkeypatch):
     calls = itertools.count()  # the source's count and the copy's differ
     monkeypatch.setattr(backup, "_counts", lambda connection: {"client": next(calls)})
@@ -125,6 +144,7 @@ def test_a_file_that_fails_its_check_is_deleted(set_up_clinic, tmp_path, monkeyp
     assert list((tmp_path / "b").iterdir()) == []
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_another_connection_is_writing(set_up_clinic, db_path, tmp_path):
     ana = clients.save_client(ANA)
     clients.save_client(BEN)
@@ -266,18 +286,18 @@ def test_the_daily_backup_is_made_once_a_day(set_up_clinic, tmp_path):
     assert len(backup.list_backups(folder)) == 2
 
 
-def test_a_damaged_backup_from_today_does_not_count(set_up_clinic, tmp_path):
+def test_a_damaged_backup_from_today_does_not_count(set_up_clinic, tmp_path, suffix):
     folder = tmp_path / "b"
     folder.mkdir()
-    (folder / f"frontdesk-{NOW:%Y-%m-%d-%H%M%S}.db").write_bytes(b"not a database")
+    (folder / f"frontdesk-{NOW:%Y-%m-%d-%H%M%S}{suffix}").write_bytes(b"not a database")
     assert backup.needs_daily_backup(folder, NOW.date())
     assert backup.daily_backup(folder, now=NOW + timedelta(minutes=1)) is not None
 
 
-def test_an_automatic_backup_rotates_only_backup_files(set_up_clinic, tmp_path):
+def test_an_automatic_backup_rotates_only_backup_files(set_up_clinic, tmp_path, suffix):
     folder = tmp_path / "b"
     folder.mkdir()
-    old = folder / "frontdesk-2024-01-01-080000.db"
+    old = folder / f"frontdesk-2024-01-01-080000{suffix}"
     old.write_bytes(b"x")
     (folder / "notes.txt").write_text("not a backup")
     (folder / "frontdesk-copy.db").write_bytes(b"kept")
@@ -288,7 +308,7 @@ def test_an_automatic_backup_rotates_only_backup_files(set_up_clinic, tmp_path):
     )
 
 
-def test_an_automatic_backup_works_on_a_worker_thread(set_up_clinic, tmp_path):
+def test_an_automatic_backup_works_on_a_worker_thread(set_up_clinic, database, tmp_path):
     clients.save_client(ANA)
     results: list = []
     worker = threading.Thread(
@@ -299,7 +319,7 @@ def test_an_automatic_backup_works_on_a_worker_thread(set_up_clinic, tmp_path):
     [made] = results
     assert made.counts["client"] == 1
     assert AuditEvent.select().where(AuditEvent.action == "backup").count() == 1
-    assert backup.open_database_path() is not None  # this thread's connection is untouched
+    assert not database.is_closed()  # this thread's connection is untouched
 
 
 def test_the_backup_at_close_skips_a_recent_one_and_a_closed_database(set_up_clinic, tmp_path):
@@ -339,30 +359,31 @@ def test_a_folder_that_cannot_be_written_is_refused(tmp_path):
 # --- the command line ----------------------------------------------------------------------
 
 
-def test_cli_backup_and_restore(set_up_clinic, db_path, tmp_path, capsys):
+def test_cli_backup_and_restore(set_up_clinic, location, tmp_path, capsys):
     clients.save_client(ANA)
     before = _clients()
     db.close_database()
     folder = tmp_path / "usb"
-    assert cli.main(["--db", str(db_path), "backup", "--to", str(folder)]) == 0
+    assert cli.main(["--db", str(location), "backup", "--to", str(folder)]) == 0
     out = capsys.readouterr().out
     (made,) = backup.list_backups(folder)
     assert str(made.path) in out and "1 client, 0 visits, 0 payments" in out
     assert "Silva" not in out
 
-    db.open_database(db_path)
+    db.open_database(location)
     clients.save_client(BEN)
     db.close_database()
 
-    assert cli.main(["--db", str(db_path), "restore", str(made.path)]) == 0
+    assert cli.main(["--db", str(location), "restore", str(made.path)]) == 0
     out = capsys.readouterr().out
     assert "restored the backup of" in out and "1 client," in out
-    db.open_database(db_path)
+    db.open_database(location)
     assert _clients() == before
     db.close_database()
-    assert len(backup.list_backups()) == 1  # the file as it was, in the default folder
+    assert len(backup.list_backups()) == 1  # the database as it was, in the default folder
 
 
+@pytest.mark.sqlite_only
 def test_cli_refusals_exit_1_with_a_message(set_up_clinic, db_path, tmp_path, capsys):
     made = backup.make_backup(tmp_path / "b", now=NOW)
     db.close_database()

@@ -127,8 +127,15 @@ def scene(patient, therapist, prescribe, tmp_path) -> Scene:
 
 
 def _fingerprint() -> list[str]:
-    """Everything the database holds, as SQL text (to show a refused call changed nothing)."""
-    return list(database_proxy.obj.connection().iterdump())
+    """Everything the database holds, as text (to show a refused call changed nothing)."""
+    database = database_proxy.obj
+    if not database.is_server:
+        return list(database.connection().iterdump())
+    return [
+        f"{table}: {row!r}"
+        for table in sorted(database.get_tables())
+        for row in database.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+    ]
 
 
 def _restore_the_backup(s: Scene) -> Any:
@@ -150,6 +157,7 @@ CALLS: dict[str, tuple[tuple[str, frozenset[str], Call], ...]] = {
         ("make_backup", EVERYONE, lambda s: backup.make_backup(s.folder)),
         ("restore", OWNER_ONLY, _restore_the_backup),
     ),
+    "server_backup": (("restore", OWNER_ONLY, _restore_the_backup),),
     "billing": (("balance_cents", DESK_WORK, lambda s: billing.balance_cents(s.client.id)),),
     "booking": (
         ("booking_choices", DESK_WORK, lambda s: booking.booking_choices(s.client.id, DAY)),
@@ -500,6 +508,8 @@ READ_AT_START = {  # every screen and the start read the clinic's name, therapis
     "clinic.needs_setup",
     "clinic.all_therapists",
     "clinic.active_therapists",
+    "audit.watch_from_now",  # the change watch: ids only, to show other PCs' saves
+    "audit.changes_elsewhere",
 }
 BEFORE_SIGN_IN = {  # the first set-up, start-up checks, recovery and backups run with nobody in
     "clinic.setup_clinic",  # open until the clinic is set up; then it needs EDIT_CLINIC
@@ -524,6 +534,9 @@ BEFORE_SIGN_IN = {  # the first set-up, start-up checks, recovery and backups ru
     "backup.backup_at_close",
     "backup.same_disk",
     "backup.check_writable",
+    "server_backup.write_dump",
+    "server_backup.check_dump",
+    "server_backup.dump_aside",  # the copy before an upgrade, at the start
     "recovery.is_damage",
     "recovery.newest_good_backup",
     "recovery.damage_in",

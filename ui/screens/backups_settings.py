@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from frontdesk import db, formatting
+from frontdesk.models import database_proxy
 from frontdesk.services import backup
 from frontdesk.services.backup import BackupInfo
 from frontdesk.storage_errors import StorageError
@@ -41,6 +42,10 @@ COLUMNS = (
     Column("File", lambda info: info.path.name),
 )
 ACTIONS = (("Back up now", "save"), ("Restore", ""))
+ON_SERVER = (
+    " The clinic server's database is replaced for every PC: ask the others to stop "
+    "working in Front Desk first."
+)
 SAME_DISK = (
     "This folder is on the same disk as the database: if that disk fails, both are lost. "
     "Choose a USB stick or another disk."
@@ -207,7 +212,7 @@ class BackupsSection(QWidget):
         question = (
             f"Restore the backup of {when}? Everything saved since then is replaced. "
             "The database as it is now is backed up first."
-        )
+        ) + (ON_SERVER if _on_server() else "")
         if not confirm(self, "Restore backup", question):
             return
         passphrase = self._passphrase_of(chosen.path)
@@ -234,12 +239,13 @@ class BackupsSection(QWidget):
 
     def _passphrase_of(self, path: Path) -> str | bool | None:
         """The passphrase an encrypted backup opens with: the clinic's (None), or, for a
-        backup made before the passphrase was changed, the one asked for; False: not given."""
+        backup made before the passphrase was changed, the one asked for; False: not given.
+        A clinic server's backups have none."""
         from frontdesk import encryption
         from ui.passphrase import AskPassphrase
 
         current = db.current_passphrase()
-        if not encryption.is_encrypted(path) or _opens(path, current):
+        if _on_server() or not encryption.is_encrypted(path) or _opens(path, current):
             return None
         given: list[str] = []
 
@@ -260,6 +266,11 @@ class BackupsSection(QWidget):
     def _say(self, done: str, problem: str) -> None:
         show_text(self.done, done)
         show_text(self.message, problem)
+
+
+def _on_server() -> bool:
+    """Whether the clinic's database is on a clinic server (backed up with pg_dump)."""
+    return getattr(database_proxy.obj, "is_server", False)
 
 
 def _opens(path: Path, passphrase: str | None) -> bool:
