@@ -855,8 +855,10 @@ def migrate_to_latest(database: ClinicDatabase, path: Path | None = None) -> Non
 
 
 def _apply(database: ClinicDatabase, migration: Migration) -> None:
-    """One migration in one transaction; a table rebuild runs with foreign keys off."""
-    if migration.rebuilds_tables:
+    """One migration in one transaction; a table rebuild (on a file) runs with foreign keys
+    off, and checks them before it commits."""
+    keys_off = migration.rebuilds_tables and not database.is_server
+    if keys_off:
         database.execute_sql("PRAGMA foreign_keys = OFF")
     try:
         with database.atomic():
@@ -868,7 +870,8 @@ def _apply(database: ClinicDatabase, migration: Migration) -> None:
                 )
             _set_schema_version(database, migration.version)
     finally:
-        database.execute_sql("PRAGMA foreign_keys = ON")
+        if keys_off:
+            database.execute_sql("PRAGMA foreign_keys = ON")
 
 
 # --- checks -----------------------------------------------------------------

@@ -129,9 +129,9 @@ def _run(
 
 
 @contextmanager
-def _snapshot(database: Any) -> Iterator[tuple[str, dict[str, int]]]:
-    """A read-only transaction open on the database: its exported snapshot (for pg_dump)
-    and the row counts of the reported tables in it."""
+def _snapshot(database: Any) -> Iterator[tuple[str, dict[str, int], int]]:
+    """A read-only transaction open on the database: its exported snapshot (for pg_dump),
+    the row counts of its tables and its schema version, as of that snapshot."""
     with database.atomic(lock_type="DEFERRED"):
         snapshot = database.execute_sql("SELECT pg_export_snapshot()").fetchone()[0]
         counts = {
@@ -139,14 +139,14 @@ def _snapshot(database: Any) -> Iterator[tuple[str, dict[str, int]]]:
             for table in database.get_tables()
             if table != SCHEMA_TABLE
         }
-        yield snapshot, counts
+        yield snapshot, counts, database.schema_version()
 
 
 def write_dump(database: Any, target: Path) -> dict[str, int]:
     """Dump the server's database into `target` (custom format) and check it; the row
     counts, equal in the database and in the dump. BackupError when not."""
     try:
-        with _snapshot(database) as (snapshot, counts):
+        with _snapshot(database) as (snapshot, counts, version):
             _run(
                 "pg_dump",
                 ["--format=custom", f"--snapshot={snapshot}", f"--file={target}"],
@@ -155,7 +155,7 @@ def write_dump(database: Any, target: Path) -> dict[str, int]:
     except DatabaseError as error:
         said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise BackupError(f"{database.address.name} could not be read ({said}).") from error
-    if check_dump(target, expected_version=db.LATEST_VERSION) != counts:
+    if check_dump(target, expected_version=version) != counts:
         raise BackupError(f"{target.name} does not hold every record of the database.")
     return counts
 
