@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Light: the rest of the core loads inside the commands.
-from frontdesk.paths import as_location, default_db_path, is_server_address
+from frontdesk.paths import as_location, default_db_path, holds_password, is_server_address
 
 if TYPE_CHECKING:
     from frontdesk.services.receipts import Draft, Problem
@@ -30,6 +30,11 @@ SHELL_ENTRY_POINTS = "frontdesk.shell"
 PASSPHRASE_VARIABLE = "FRONTDESK_PASSPHRASE"
 BACKUP_PASSPHRASE_VARIABLE = "FRONTDESK_BACKUP_PASSPHRASE"  # a backup's, when it differs
 NEW_PASSPHRASE_VARIABLE = "FRONTDESK_NEW_PASSPHRASE"
+PASSWORD_IN_ADDRESS = (
+    "The clinic server's address must not hold the password: it would show in the list of "
+    "running programs and in the shell's history. Remove it, and put the password in "
+    "~/.pgpass or the system keyring (docs/clinic-server.md)."
+)
 _passphrases: dict[Path, str] = {}  # asked once per command, forgotten when it ends
 
 
@@ -558,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("peewee").setLevel(logging.INFO)  # its debug lines carry query values
     argv = sys.argv[1:] if argv is None else argv
+    if any(holds_password(word) for word in (*argv, os.environ.get("FRONTDESK_DB", ""))):
+        print(PASSWORD_IN_ADDRESS, file=sys.stderr)
+        return 2
     if _window_only(argv):
         return desktop_shell("run")(as_location(argv[1]) if argv else default_db_path())
     args = _parser().parse_args(argv)

@@ -20,6 +20,16 @@ def is_server_address(location: object) -> bool:
     return bool(separator) and scheme.lower() in SERVER_SCHEMES
 
 
+def holds_password(location: object) -> bool:
+    """Whether a server address carries a password (refused: it would show in the list of
+    running programs, in the shell's history and in what the program prints)."""
+    if not is_server_address(location):
+        return False
+    from urllib.parse import urlsplit
+
+    return urlsplit(str(location)).password is not None
+
+
 def as_location(text: str) -> Path | str:
     """A --db value as the program keeps it: a server's address as typed, else a path."""
     return text.strip() if is_server_address(text) else Path(text).expanduser()

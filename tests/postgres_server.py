@@ -21,6 +21,13 @@ from pathlib import Path
 
 REQUIRED_VARIABLE = "FRONTDESK_TEST_POSTGRES"
 SUPERUSER = "frontdesk"
+PASSWORD_LOGIN = "clinic_desk"  # the one login that must give a password (scram-sha-256)
+ACCESS_RULES = f"""\
+local all all trust
+host all {PASSWORD_LOGIN} 127.0.0.1/32 scram-sha-256
+host all all 127.0.0.1/32 trust
+host all all ::1/128 trust
+"""
 START_TIMEOUT_S = 60
 FAST_AND_UNSAFE = (  # a test server: nothing to keep if the machine stops
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -150,6 +157,7 @@ def throwaway_server() -> Iterator[ThrowawayServer]:
             "--locale=C.UTF-8",
         ]
     )
+    (data / "pg_hba.conf").write_text(ACCESS_RULES)
     _run(
         [
             *as_user,
