@@ -118,6 +118,7 @@ class BackupsSection(QWidget):
         """The demo clinic is never backed up or restored: its made-up records must not mix
         with the clinic's own backups."""
         self.demo = True
+        self.same_disk.hide()
         self.last.setText("The demo clinic is not backed up: its clients are made up.")
         for widget in (self.change, self.table, *self.actions.values()):
             widget.setEnabled(False)
