@@ -260,12 +260,12 @@ class ClinicServerDatabase(PostgresqlDatabase):
         if table == "audit_event":
             row = self.execute_sql(f"SELECT max(last_id) FROM {AUDIT_HIGH_WATER}").fetchone()
             return row[0]
-        row = self.execute_sql(
-            "SELECT last_value, is_called FROM pg_sequences "
+        row = self.execute_sql(  # last_value is NULL until the sequence hands out an id
+            "SELECT last_value FROM pg_sequences "
             "WHERE schemaname = current_schema() AND sequencename = %s",
             (f"{table}_id_seq",),
         ).fetchone()
-        return row[0] if row and row[1] else None
+        return row[0] if row else None
 
     def raise_sequence(self, table: str, at_least: int | None) -> None:
         """Make the table's next id come after `at_least` (after a copy of its rows)."""
