@@ -18,10 +18,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from peewee import DatabaseError, IntegrityError, InterfaceError, PostgresqlDatabase
 
+from frontdesk.paths import holds_password
 from frontdesk.storage_errors import DatabaseBusy, ServerUnreachable, StorageError
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,14 @@ class ServerAddress:
     host: str
     port: int
     database: str
+    options: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> ServerAddress:
         parts = urlsplit(str(text).strip())
         if parts.scheme.lower() not in SCHEMES:
             raise AddressRefused(f"{text!r} is not a postgresql:// address")
-        if parts.password is not None:
+        if holds_password(text):
             raise AddressRefused(
                 "The address must not hold the password (it would show in the list of running "
                 "programs and in logs). Remove it, and put it in ~/.pgpass or the system "
@@ -84,7 +86,8 @@ class ServerAddress:
             port = parts.port or DEFAULT_PORT
         except ValueError as error:
             raise AddressRefused(f"The port in the address is not a number ({error}).") from None
-        return cls(unquote(parts.username or ""), parts.hostname, port, database)
+        options = tuple(parse_qsl(parts.query))  # libpq's own, such as sslmode=require
+        return cls(unquote(parts.username or ""), parts.hostname, port, database, options)
 
     @property
     def url(self) -> str:
@@ -92,7 +95,8 @@ class ServerAddress:
         user = f"{self.user}@" if self.user else ""
         port = "" if self.port == DEFAULT_PORT else f":{self.port}"
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"postgresql://{user}{host}{port}/{self.database}"
+        options = f"?{urlencode(self.options)}" if self.options else ""
+        return f"postgresql://{user}{host}{port}/{self.database}{options}"
 
     @property
     def name(self) -> str:
@@ -101,6 +105,7 @@ class ServerAddress:
 
     def connect_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
+            **dict(self.options),
             "host": self.host,
             "port": self.port,
             "connect_timeout": CONNECT_TIMEOUT_S,
@@ -196,30 +201,47 @@ class ClinicServerDatabase(PostgresqlDatabase):
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         try:
             return super().execute_sql(sql, params)
-        except DatabaseError as error:
+        except (DatabaseError, InterfaceError) as error:
             if isinstance(error, IntegrityError):
                 raise
-            self._forget_broken_connection()
+            if self._connection_lost() and self.transaction_depth() == 0:
+                self._state.reset()  # the next use connects again
             raise self.translate(error) from error
 
-    def _forget_broken_connection(self) -> None:
-        """After the server went away, drop the dead connection so the next use reconnects."""
+    def _connection_lost(self) -> bool:
         connection = self._state.conn
-        if connection is not None and connection.closed and self.transaction_depth() == 0:
-            self._state.reset()
+        return connection is not None and bool(connection.closed)
 
     def begin(self, lock_type: str | None = None, isolation_level: Any = None) -> None:
         """Begin a transaction. A write transaction (the default) first waits for the clinic's
-        write lock; a "DEFERRED" one only reads, from one consistent snapshot."""
+        write lock; a "DEFERRED" one only reads, from one consistent snapshot (a write in it
+        is refused rather than made without the lock)."""
+        if self._connection_lost():
+            self._state.reset()  # the server went away since the last transaction: reconnect
         try:
             if lock_type == "DEFERRED":
-                self.cursor().execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                self.cursor().execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 return
             self.cursor().execute("BEGIN")
             self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        except DatabaseError as error:
+        except Exception as error:  # the driver's own errors, raised outside peewee's wrapper
             raise self.translate(error) from error
-        except Exception as error:
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except (DatabaseError, InterfaceError) as error:
+            raise self.translate(error) from error
+
+    def rollback(self) -> None:
+        """Roll back the outermost transaction; when the server already ended it with the
+        connection, forget that connection, so the next use connects again."""
+        if self._connection_lost():
+            self._state.reset()
+            return
+        try:
+            super().rollback()
+        except (DatabaseError, InterfaceError) as error:
             raise self.translate(error) from error
 
     def check_file(self) -> None:

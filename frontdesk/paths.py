@@ -20,14 +20,20 @@ def is_server_address(location: object) -> bool:
     return bool(separator) and scheme.lower() in SERVER_SCHEMES
 
 
-def holds_password(location: object) -> bool:
-    """Whether a server address carries a password (refused: it would show in the list of
-    running programs, in the shell's history and in what the program prints)."""
-    if not is_server_address(location):
+def holds_password(word: object) -> bool:
+    """Whether a server address (or a `--db=ADDRESS` word) carries a password, before the
+    host or as `?password=` (refused: it would show in the list of running programs, in the
+    shell's history and in what the program prints)."""
+    text = str(word)
+    if text.startswith("--") and "=" in text:
+        text = text.partition("=")[2]
+    if not is_server_address(text):
         return False
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qsl, urlsplit
 
-    return urlsplit(str(location)).password is not None
+    address = urlsplit(text)
+    options = {name.lower() for name, _ in parse_qsl(address.query, keep_blank_values=True)}
+    return address.password is not None or "password" in options
 
 
 def as_location(text: str) -> Path | str:

@@ -33,12 +33,16 @@ def test_an_address_names_user_host_port_and_database():
     assert ServerAddress.parse("postgres://clinic-server/harbor").url == (
         "postgresql://clinic-server/harbor"
     )
+    secured = ServerAddress.parse("postgresql://desk@clinic-server/harbor?sslmode=require")
+    assert secured.connect_params()["sslmode"] == "require"
+    assert secured.url.endswith("/harbor?sslmode=require")
 
 
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
         ("postgresql://desk:secret@server/clinic", "must not hold the password"),
+        ("postgresql://desk@server/clinic?password=secret", "must not hold the password"),
         ("postgresql://desk@server/", "looks like postgresql://user@host/database"),
         ("postgresql://desk@server:port/clinic", "port in the address is not a number"),
     ],
@@ -57,6 +61,12 @@ def test_the_command_line_refuses_a_password_in_the_address_and_never_prints_it(
     assert "s3cret-pw" not in said.out + said.err
     monkeypatch.setenv("FRONTDESK_DB", "postgresql://desk:s3cret-pw@127.0.0.1:1/clinic")
     assert cli.main(["where"]) == 2
+    monkeypatch.delenv("FRONTDESK_DB")
+    for typed in (
+        ["--db=postgresql://desk:s3cret-pw@127.0.0.1:1/clinic", "where"],
+        ["--db", "postgresql://desk@127.0.0.1:1/clinic?password=s3cret-pw", "where"],
+    ):
+        assert cli.main(typed) == 2
     assert "s3cret-pw" not in "".join(capsys.readouterr())
 
 

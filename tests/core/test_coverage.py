@@ -144,7 +144,7 @@ def test_the_va_without_an_authorization_number_is_warned(patient):
     assert coverage.coverage_warnings(complete, today=TODAY) == []
 
 
-def test_a_plan_type_the_directory_does_not_list_is_warned():
+def test_a_plan_type_the_directory_does_not_list_is_warned(database):
     (warning,) = coverage.coverage_warnings(card(plan_type="HMO"))
     assert "PPO, Benefit Plan plans only" in warning
     assert coverage.coverage_warnings(card(plan_type="Benefit Plan")) == []

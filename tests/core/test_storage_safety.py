@@ -193,12 +193,40 @@ def test_a_database_locked_by_another_program_is_reported_as_locked(database):
     assert _stored(client.id)["city"] == "Salem"
 
 
+def _server_drops(database) -> None:
+    """The server ends this program's connection (a restart, the network gone)."""
+    with OtherPC() as other:
+        other.execute("SELECT pg_terminate_backend(?)", (database.connection().info.backend_pid,))
+
+
+@pytest.mark.server_only
+def test_a_connection_lost_in_the_middle_of_a_save_saves_nothing_and_the_next_reconnects(
+    database, monkeypatch
+):
+    from frontdesk.services import audit
+
+    client = clients.save_client(ANA)
+    audit_before = _audit_count()
+    record = audit.record
+
+    def drop_then_record(*args, **kwargs):
+        _server_drops(database)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", drop_then_record)
+    with pytest.raises(ServerUnreachable):
+        clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
+    monkeypatch.setattr(audit, "record", record)
+    assert _stored(client.id)["city"] == "Salem" and _audit_count() == audit_before
+    saved = clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
+    assert saved.version == client.version + 1 and _stored(client.id)["city"] == "Bend"
+
+
 @pytest.mark.server_only
 def test_a_lost_connection_to_the_server_is_reported_and_the_next_save_reconnects(database):
     client = clients.save_client(ANA)
     audit_before = _audit_count()
-    with OtherPC() as other:  # as when the server restarts or the network drops
-        other.execute("SELECT pg_terminate_backend(?)", (database.connection().info.backend_pid,))
+    _server_drops(database)
     with pytest.raises(ServerUnreachable, match="could not be reached"):
         clients.save_client({**ANA, "city": "Bend"}, client.id, version=client.version)
     assert _stored(client.id)["city"] == "Salem"
