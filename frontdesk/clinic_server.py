@@ -16,6 +16,8 @@ until it commits (receipt numbers, balances, versions).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -35,6 +37,7 @@ LOCK_TIMEOUT_MS = 15_000  # a save waits this long for another PC's save to fini
 WRITE_LOCK = 0x46_44_65_73_6B  # "FDesk": the clinic-wide advisory lock every write takes
 SCHEMA_TABLE = "frontdesk_schema"  # one row: the schema version (SQLite: PRAGMA user_version)
 AUDIT_HIGH_WATER = "audit_high_water"  # the highest audit event id ever written
+WORD_STATISTICS = 1000  # sample size of the search words' statistics (PostgreSQL's default: 100)
 
 # SQLSTATE classes and codes (PostgreSQL's appendix A).
 CONNECTION_CLASS = "08"
@@ -244,6 +247,20 @@ class ClinicServerDatabase(PostgresqlDatabase):
         except (DatabaseError, InterfaceError) as error:
             raise self.translate(error) from error
 
+    @contextmanager
+    def writes_held(self) -> Iterator[None]:
+        """Hold the clinic's write lock on this connection while the block runs (a restore
+        replaces every table): other PCs' saves wait for it, or give up after
+        LOCK_TIMEOUT_MS, rather than land between the safety copy and the restore. This
+        program's own saves meanwhile run on this connection, which holds the lock already.
+        """
+        self.execute_sql("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        try:
+            yield
+        finally:
+            if not self._connection_lost():  # else the lock ended with the session
+                self.execute_sql("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+
     def check_file(self) -> None:
         """Nothing to check: the server keeps its own files."""
 
@@ -262,7 +279,12 @@ class ClinicServerDatabase(PostgresqlDatabase):
 
     def create_bookkeeping(self) -> None:
         """The audit trail's high-water mark, kept by a trigger in the inserting transaction,
-        so events removed from the end of the trail show (SQLite: sqlite_sequence)."""
+        so events removed from the end of the trail show (SQLite: sqlite_sequence); finer
+        statistics of the search words, whose spread (common last names, rare ones) the
+        server's default sample misjudges."""
+        self.execute_sql(
+            f"ALTER TABLE client_search_word ALTER COLUMN word SET STATISTICS {WORD_STATISTICS}"
+        )
         self.execute_sql(f"CREATE TABLE IF NOT EXISTS {AUDIT_HIGH_WATER} (last_id bigint NOT NULL)")
         self.execute_sql(
             f"CREATE OR REPLACE FUNCTION {AUDIT_HIGH_WATER}_raise() RETURNS trigger "

@@ -67,6 +67,19 @@ class IdField(AutoField):
         return node
 
 
+class SearchTextField(TextField):
+    """Folded text that searches compare and order by character code, as SQLite compares all
+    text: a clinic server compares it COLLATE "C", so "starts with" (a range of the index)
+    and the list's order are the same on both engines, whatever the server's language
+    setting. Text, not VARCHAR(255): a client's four names may be longer together."""
+
+    def ddl(self, ctx: Any) -> Any:
+        node = super().ddl(ctx)
+        if isinstance(database_proxy.obj, SqliteDatabase):
+            return node
+        return NodeList((node, SQL('COLLATE "C"')))
+
+
 class BaseModel(Model):
     """An editable record: a never-reused id, timestamps, and a version for safe saving.
 
@@ -191,7 +204,7 @@ class Client(BaseModel, AddressMixin):
     referral_source = CharField(default="")
     notes = TextField(default="")
     archived = BooleanField(default=False)
-    search_key = CharField(default="")  # folded names, kept by save(); see textsearch
+    search_key = SearchTextField(default="")  # folded names, kept by save(); see textsearch
 
     class Meta:
         # The list walks (archived, search_key) in order; with archived shown, search_key.
@@ -244,8 +257,8 @@ class ClientSearchWord(Model):
     """
 
     client = ForeignKeyField(Client, backref="+", on_delete="CASCADE", index=False)
-    word = CharField()
-    search_key = CharField()
+    word = SearchTextField()
+    search_key = SearchTextField()
     archived = BooleanField(default=False)
 
     class Meta:
@@ -347,7 +360,7 @@ class Physician(BaseModel, AddressMixin):
     practice = CharField(default="")
     phone = CharField(default="")
     fax = CharField(default="")
-    search_key = CharField(default="", constraints=[SQL("DEFAULT ''")])  # names and practice
+    search_key = SearchTextField(default="", constraints=[SQL("DEFAULT ''")])  # names, practice
 
     def prepare_save(self) -> None:
         self.search_key = search_key(self.last_name, self.first_name, self.practice)

@@ -83,6 +83,24 @@ class ThrowawayServer:
     def url(self, database: str) -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
+    def language_locale(self) -> str | None:
+        """A locale of a language (en_US.utf8, say) the server's system has, if any."""
+        import psycopg2
+
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres"
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT collcollate FROM pg_collation WHERE collprovider = 'c' "
+                    "AND collcollate NOT ILIKE 'C%' AND collcollate <> 'POSIX' ORDER BY 1"
+                )
+                found = cursor.fetchone()
+        finally:
+            connection.close()
+        return found[0] if found else None
+
     def admin(self, *statements: str) -> None:
         """Run statements outside a transaction (CREATE/DROP DATABASE) as the superuser."""
         import psycopg2

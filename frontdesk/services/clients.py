@@ -278,6 +278,7 @@ ROW_FIELDS = (
     Client.health_conditions, Client.search_key,
 )  # fmt: skip
 RAREST_COUNT_CAP = 5_000  # counting a word's matches stops here: enough to pick the rarest
+ROWS_PER_MATCH = 2  # word rows read per client wanted (a client may match through several)
 
 
 def _starting_with(column: Any, word: str) -> Any:
@@ -303,16 +304,21 @@ def _word_matches(words: list[str], archived: bool | None) -> Any:
     """Search-word rows of the clients having a word starting with each of `words`.
 
     The rarest word is read as a range of the word index; every other word is checked
-    per client through the table's key. `archived` None takes archived clients too.
+    per client through the table's key (client, word): the client's few words are read
+    and compared, never a range of the word index, and `OFFSET 0` keeps the check per
+    client. So the plan does not hang on what a server's statistics guess about a word
+    (PostgreSQL's take a common last name for a rare one, and would then read the other
+    word's whole range once per client). `archived` None takes archived clients too.
     """
     driver, *others = _rarest_first(words)
     found = ClientSearchWord.select().where(_starting_with(ClientSearchWord.word, driver))
     for word in others:
         other = ClientSearchWord.alias()
+        starts_with_word = fn.SUBSTR(other.word, 1, len(word)) == word
         has_word = other.select(SQL("1")).where(
-            (other.client == ClientSearchWord.client) & _starting_with(other.word, word)
+            (other.client == ClientSearchWord.client) & starts_with_word
         )
-        found = found.where(fn.EXISTS(has_word))
+        found = found.where(fn.EXISTS(has_word.offset(0)))
     if archived is not None:
         found = found.where(ClientSearchWord.archived == archived)
     return found
@@ -321,11 +327,22 @@ def _word_matches(words: list[str], archived: bool | None) -> Any:
 def _first_by_name(
     words: list[str], archived: bool | None, limit: int, descending: bool
 ) -> list[int]:
-    """The ids of the first `limit` matches in name order, from the word index alone."""
+    """The ids of the first `limit` matches in name order, from the word index alone.
+
+    A client matching through several words gives several rows, side by side in this
+    order, so the first rows are read (a top-N sort, cheaper than DISTINCT over every
+    match) and repeats dropped; more are read only when repeats left too few.
+    """
     order = (ClientSearchWord.search_key, ClientSearchWord.client)
-    matches = _word_matches(words, archived).select(*order).distinct()
+    matches = _word_matches(words, archived).select(*order)
     matches = matches.order_by(*(column.desc() if descending else column for column in order))
-    return [client_id for _, client_id in matches.limit(limit).tuples()]
+    wanted = limit * ROWS_PER_MATCH
+    while True:
+        rows = list(matches.limit(wanted).tuples())
+        ids = list(dict.fromkeys(client_id for _, client_id in rows))
+        if len(ids) >= limit or len(rows) < wanted:
+            return ids[:limit]
+        wanted *= 2
 
 
 def _clients_by_id(ids: list[int]) -> list[Client]:

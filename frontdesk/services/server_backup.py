@@ -277,11 +277,16 @@ def restore(
         counts = check_dump(backup_file)
     except BackupError as error:
         raise RestoreRefused(str(error)) from error
-    safety = backup.make_backup(folder, now=now, actor=actor)
-    database.close()
     try:
-        _run("pg_restore", [*_restore_options(database), str(backup_file)], _restore_env(database))
+        with database.writes_held():  # no other PC's save lands after the safety copy
+            safety = backup.make_backup(folder, now=now, actor=actor)
+            _run(
+                "pg_restore",
+                [*_restore_options(database), str(backup_file)],
+                _restore_env(database),
+            )
     finally:
+        database.close()
         reopened = db.open_database(database.address.url)
     problems = db.check_database(reopened)
     if problems:

@@ -13,6 +13,7 @@ from keyring.backend import KeyringBackend
 from frontdesk import cli, db
 from frontdesk.clinic_server import AddressRefused, ServerAddress
 from frontdesk.models import Client
+from frontdesk.services import clients
 from tests.postgres_server import PASSWORD_LOGIN
 
 PASSWORD = "correct horse battery staple"
@@ -166,6 +167,27 @@ def test_check_on_the_server_reads_every_table_and_the_audit_trail(
         said = capsys.readouterr().out
         assert "OK (schema version" in said and "tables read" in said
         assert "audit trail intact" in said
+    finally:
+        db.close_database()
+        postgres.drop(name)
+
+
+def test_search_finds_the_start_of_a_name_whatever_the_servers_language(postgres):
+    """A database made with a language's collation (as createdb or pgAdmin make it by
+    default) still finds a client by the first letters of a name or phone number."""
+    name, language = "clinic_in_a_language", postgres.language_locale()
+    collation = (  # the system's own (libc), else the ICU library's that PostgreSQL carries
+        f"LOCALE '{language}'" if language else "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+    )
+    postgres.admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' {collation}")
+    try:
+        db.open_database(postgres.url(name))
+        clients.save_client(
+            {"first_name": "Ana", "last_name": "Silva", "date_of_birth": "04/17/1980",
+             "mobile_phone": "(503) 555-0123"}
+        )  # fmt: skip
+        for typed in ("sil", "Silva", "ana sil", "503-555", "Silva, An"):
+            assert [row.name for row in clients.search_clients(typed)] == ["Silva, Ana"], typed
     finally:
         db.close_database()
         postgres.drop(name)
