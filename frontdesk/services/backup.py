@@ -268,6 +268,15 @@ def check_backup_file(
         raise _unreadable(path, passphrase, error) from error
     finally:
         connection.close()
+    check_contents(path, version, counts, expected_version)
+    return counts
+
+
+def check_contents(
+    path: Path, version: int, counts: dict[str, int], expected_version: int | None
+) -> None:
+    """BackupError for a backup of another schema than `expected_version` (without one: of a
+    newer Front Desk), or one that is not a Front Desk backup at all (no clients table)."""
     if expected_version is not None and version != expected_version:
         raise BackupError(f"{path.name} has schema version {version}, expected {expected_version}.")
     if version > db.LATEST_VERSION:
@@ -277,7 +286,6 @@ def check_backup_file(
         )
     if version < 1 or "client" not in counts:
         raise BackupError(f"{path.name} is not a Front Desk backup.")
-    return counts
 
 
 def _unreadable(path: Path, passphrase: str | None, error: Exception) -> BackupError:

@@ -199,22 +199,8 @@ def check_dump(path: Path, *, expected_version: int | None = None) -> dict[str, 
         raise BackupError(f"{path.name} is not a Front Desk backup.")
     counts, versions = _read_through(path)
     version = max((int(line) for line in versions if line.isdigit()), default=0)
-    _check_version(path, version, expected_version)
-    if "client" not in counts:
-        raise BackupError(f"{path.name} is not a Front Desk backup.")
+    backup.check_contents(path, version, counts, expected_version)
     return counts
-
-
-def _check_version(path: Path, version: int, expected_version: int | None) -> None:
-    if expected_version is not None and version != expected_version:
-        raise BackupError(f"{path.name} has schema version {version}, expected {expected_version}.")
-    if version > db.LATEST_VERSION:
-        raise BackupError(
-            f"{path.name} was written by a newer Front Desk (schema {version}); "
-            "install the newer version to restore it."
-        )
-    if version < 1:
-        raise BackupError(f"{path.name} is not a Front Desk backup.")
 
 
 def _read_through(path: Path) -> tuple[dict[str, int], list[bytes]]:

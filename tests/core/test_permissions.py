@@ -534,6 +534,7 @@ BEFORE_SIGN_IN = {  # the first set-up, start-up checks, recovery and backups ru
     "backup.backup_at_close",
     "backup.same_disk",
     "backup.check_writable",
+    "backup.check_contents",
     "server_backup.write_dump",
     "server_backup.check_dump",
     "server_backup.dump_aside",  # the copy before an upgrade, at the start
