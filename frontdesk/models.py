@@ -241,11 +241,15 @@ class Client(BaseModel, AddressMixin):
 
     @property
     def display_name(self) -> str:
-        """Last, First ("Preferred")."""
-        name = f"{self.last_name}, {self.first_name}"
-        if self.preferred_name and self.preferred_name != self.first_name:
-            name += f" ({self.preferred_name})"
-        return name
+        return client_display_name(self.last_name, self.first_name, self.preferred_name)
+
+
+def client_display_name(last_name: str, first_name: str, preferred_name: str) -> str:
+    """How lists name a client: Last, First ("Preferred")."""
+    name = f"{last_name}, {first_name}"
+    if preferred_name and preferred_name != first_name:
+        name += f" ({preferred_name})"
+    return name
 
 
 class ClientSearchWord(Model):
