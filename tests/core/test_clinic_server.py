@@ -9,6 +9,7 @@ import os
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError, PasswordSetError
 
 from frontdesk import cli, db
 from frontdesk.clinic_server import AddressRefused, ServerAddress
@@ -128,10 +129,10 @@ class _OneSecretKeyring(KeyringBackend):
         return self.password if (service, username) == self.entry else None
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        raise NotImplementedError("read-only in tests")
+        raise PasswordSetError("this keyring only holds the one password")
 
     def delete_password(self, service: str, username: str) -> None:
-        raise NotImplementedError("read-only in tests")
+        raise PasswordDeleteError("this keyring only holds the one password")
 
 
 def test_the_password_is_taken_from_the_system_keyring(login_with_password, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -316,3 +317,16 @@ def test_cli_restores_a_backup_made_before_the_passphrase_changed(
     assert "restored the backup" in said.out
     assert PASSPHRASE not in said.out + said.err
     db.open_database(encrypted_path, passphrase=NEW_PASSPHRASE)  # today's passphrase still
+
+
+def test_an_encrypted_file_whose_random_bytes_look_like_a_sqlite_version_is_still_encrypted(
+    tmp_path,
+):
+    """One encrypted file in about 4,300 has bytes at offset 96 that read as a SQLite
+    version number, where a plain file whose first bytes were damaged keeps it."""
+    page = bytearray(os.urandom(4096))
+    page[96:100] = (3_040_001).to_bytes(4, "big")
+    page[72:92] = os.urandom(20)
+    looks_like_a_version = tmp_path / "clinic.db"
+    looks_like_a_version.write_bytes(bytes(page) * 2)
+    assert db.is_encrypted(looks_like_a_version)
