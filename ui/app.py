@@ -19,7 +19,7 @@ from PySide6 import QtCore  # QtCore.Qt at call time: see ui/tables.py
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from frontdesk.paths import APP_NAME, as_location
+from frontdesk.paths import APP_NAME, as_location, is_server_address
 from frontdesk.resources import resource_path
 from ui.errors import install_last_resort_handler
 from ui.main_window import MainWindow
@@ -195,11 +195,11 @@ def _after(path: Path, start: _Start, code: int) -> int | None:
 def _file_passphrase(path: Path, shell: MainWindow) -> tuple[bool, str | None]:
     """An encrypted clinic file's passphrase, asked (before anyone signs in) until it opens
     the file: (True, the passphrase); (False, None) when the person chose Quit. A plain
-    file needs none: (True, None)."""
+    file, or a clinic server's database, needs none: (True, None)."""
     from frontdesk import db, encryption
     from ui.passphrase import AskPassphrase
 
-    if not path.exists() or not encryption.is_encrypted(path):
+    if is_server_address(path) or not path.exists() or not encryption.is_encrypted(path):
         return True, None
     opened: list[str] = []
 

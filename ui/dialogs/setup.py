@@ -27,6 +27,17 @@ ROOM_FOR_MESSAGES = 120  # px below the fields, so the first error lines fit wit
 FIELDS_MESSAGE = "Not saved: correct the fields marked in red."
 
 
+INTRODUCTION = (
+    "These details print on every receipt and superbill. You can change them later in "
+    "Settings. Your login is the owner's: you add everyone else's in Settings ▸ Users. "
+)
+TRY_DEMO = (
+    "Just looking? Try the demo clinic: made-up clients in a file of its own, kept apart from "
+    "yours."
+)
+ON_SERVER = "The clinic's records go on the clinic server, where every PC of the clinic sees them."
+
+
 def _on_clinic_server() -> bool:
     from frontdesk.models import database_proxy
 
@@ -98,13 +109,7 @@ class SetupDialog(QDialog):
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Welcome to Front Desk", self))
-        introduction = QLabel(
-            "These details print on every receipt and superbill. You can change them later "
-            "in Settings. Your login is the owner's: you add everyone else's in Settings ▸ "
-            "Users. Just looking? Try the demo clinic: made-up clients in a file of its own, "
-            "kept apart from yours.",
-            self,
-        )
+        introduction = QLabel(INTRODUCTION + (ON_SERVER if _on_clinic_server() else TRY_DEMO), self)
         introduction.setWordWrap(True)
         layout.addWidget(introduction)
         layout.addLayout(columns)
