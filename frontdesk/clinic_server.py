@@ -254,12 +254,27 @@ class ClinicServerDatabase(PostgresqlDatabase):
         LOCK_TIMEOUT_MS, rather than land between the safety copy and the restore. This
         program's own saves meanwhile run on this connection, which holds the lock already.
         """
+        if self.in_transaction():
+            raise RuntimeError("the write lock is held outside a transaction, not inside one")
         self.execute_sql("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
         try:
             yield
         finally:
-            if not self._connection_lost():  # else the lock ended with the session
-                self.execute_sql("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+            self._let_go_of_writes()
+
+    def _let_go_of_writes(self) -> None:
+        """Release the session's write lock; when that fails, end the session (and the lock
+        with it) rather than leave other PCs waiting."""
+        if self._connection_lost():
+            return  # the lock ended with the session
+        try:
+            if self.in_transaction():
+                self.rollback()
+            self.execute_sql("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+        except (StorageError, DatabaseError) as error:
+            log.warning("the write lock could not be released (%s)", type(error).__name__)
+            self._state.conn.close()
+            self._state.reset()
 
     def check_file(self) -> None:
         """Nothing to check: the server keeps its own files."""

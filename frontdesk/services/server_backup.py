@@ -24,7 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +45,9 @@ CLIENT_PACKAGE = (
     "PostgreSQL's command line tools"
 )
 SCHEMA_TABLE = clinic_server.SCHEMA_TABLE
-RESTORE_LOCK_TIMEOUT_MS = 15_000  # a restore waits this long for another PC's work
+RESTORE_LOCK_WAIT_S = 15  # a restore waits this long for another PC's work, then gives up
+RESTORER = "Front Desk restore"  # pg_restore's application name, so the watch can find it
+WATCH_EVERY_S = 0.5
 COPY_START = re.compile(rb'^COPY (?:[^ ]+\.)?"?([^" (]+)"? ')
 COPY_END = b"\\."
 
@@ -111,18 +113,30 @@ def _run(
     environment: dict[str, str] | None = None,
     *,
     failure: str = "",
+    watch: Callable[[], None] | None = None,
 ) -> str:
     """Run pg_dump or pg_restore; its output, or BackupError saying `failure` (by default
-    "<name> failed") and what the program said."""
+    "<name> failed") and what the program said. `watch` is called every WATCH_EVERY_S
+    while the program runs."""
     command = [_program(name), *arguments]
     try:
-        done = subprocess.run(command, env=environment, capture_output=True, text=True)
+        process = subprocess.Popen(
+            command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError as error:
         raise BackupError(f"{name} could not be started ({error.strerror or error}).") from error
-    if done.returncode != 0:
-        log.warning("%s failed (exit status %d)", name, done.returncode)
-        raise BackupError(f"{failure or f'{name} failed'}: {_said(name, done.stderr)}")
-    return done.stdout
+    with process:
+        while True:
+            try:
+                output, said = process.communicate(timeout=WATCH_EVERY_S)
+                break
+            except subprocess.TimeoutExpired:
+                if watch is not None:
+                    watch()
+    if process.returncode != 0:
+        log.warning("%s failed (exit status %d)", name, process.returncode)
+        raise BackupError(f"{failure or f'{name} failed'}: {_said(name, said)}")
+    return output
 
 
 # --- taking a dump ---------------------------------------------------------------------------
@@ -266,11 +280,7 @@ def restore(
     try:
         with database.writes_held():  # no other PC's save lands after the safety copy
             safety = backup.make_backup(folder, now=now, actor=actor)
-            _run(
-                "pg_restore",
-                [*_restore_options(database), str(backup_file)],
-                _restore_env(database),
-            )
+            _restore_watched(database, backup_file)
     finally:
         database.close()
         reopened = db.open_database(database.address.url)
@@ -297,7 +307,35 @@ def _restore_options(database: Any) -> list[str]:
     ]
 
 
-def _restore_env(database: Any) -> dict[str, str]:
-    """The database's address, and a lock timeout: a restore waiting for another PC's
-    transaction gives up, and the database stays as it was."""
-    return _environment(database, PGOPTIONS=f"-c lock_timeout={RESTORE_LOCK_TIMEOUT_MS}")
+def _restore_watched(database: Any, backup_file: Path) -> None:
+    """Run pg_restore, cancelling it when it has waited RESTORE_LOCK_WAIT_S for a table
+    another PC holds (pg_restore sets its own lock_timeout to none): its one transaction
+    rolls back, and RestoreRefused says why; the database stays as it was."""
+    cancelled: list[int] = []
+
+    def cancel_if_stuck() -> None:
+        stuck = database.execute_sql(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s "
+            "AND datname = current_database() AND wait_event_type = 'Lock' "
+            "AND now() - query_start > make_interval(secs => %s)",
+            (RESTORER, RESTORE_LOCK_WAIT_S),
+        ).fetchall()
+        for (pid,) in stuck:
+            database.execute_sql("SELECT pg_cancel_backend(%s)", (pid,))
+            cancelled.append(pid)
+
+    try:
+        _run(
+            "pg_restore",
+            [*_restore_options(database), str(backup_file)],
+            _environment(database, PGAPPNAME=RESTORER),
+            watch=cancel_if_stuck,
+        )
+    except BackupError as error:
+        if not cancelled:
+            raise
+        raise RestoreRefused(
+            f"Not restored: another PC kept the clinic's records in use for more than "
+            f"{RESTORE_LOCK_WAIT_S} seconds, so the database was left as it was. Close Front "
+            "Desk on the other PCs, then try again."
+        ) from error

@@ -3,8 +3,6 @@ pg_restore, listed, rotated and restored as the backups of a SQLite file are."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +13,7 @@ from frontdesk import db
 from frontdesk.models import Client
 from frontdesk.services import backup, clients, clinic, server_backup
 from tests.conftest import CLINIC, THERAPIST
+from tests.other_pc import OtherPC
 
 NOW = datetime(2026, 11, 27, 13, 5, 12)
 ANA = {"first_name": "Ana", "last_name": "Silva", "date_of_birth": "04/17/1980"}
@@ -77,6 +76,24 @@ def test_restore_brings_back_a_deleted_client_and_keeps_a_safety_dump(server, tm
     assert backup.check_backup_file(result.safety_backup.path)["client"] == 1
     assert db.check_database(db.models.database_proxy.obj) == []
     clients.save_client({**BEN, "first_name": "Carl"})  # the id sequences came back too
+
+
+def test_a_restore_another_pc_keeps_waiting_gives_up_and_changes_nothing(
+    server, tmp_path, monkeypatch
+):
+    ana = clients.save_client(ANA)
+    made = backup.make_backup(tmp_path / "b", now=NOW)
+    clients.delete_client(ana.id)
+    monkeypatch.setattr(server_backup, "RESTORE_LOCK_WAIT_S", 1)
+    with OtherPC() as other:  # another PC in the middle of reading the clients
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM client").fetchone()
+        with pytest.raises(backup.RestoreRefused, match="another PC kept the clinic's records"):
+            backup.restore(made.path, folder=tmp_path / "b", now=NOW + timedelta(hours=1))
+        other.execute("ROLLBACK")
+    assert Client.select().count() == 0  # as it was: the deleted client not back
+    clients.save_client(BEN)  # nothing left locked: saves go on
+    assert db.check_database(db.models.database_proxy.obj) == []
 
 
 def _truncated(path: Path, target: Path) -> Path:
@@ -144,11 +161,22 @@ def test_the_password_goes_to_the_child_in_its_environment_only(monkeypatch):
     database = SimpleNamespace(address=address, connect_params={"password": "s3cret"})
     seen = {}
 
-    def run(command, env, **_):
-        seen.update(command=command, env=env)
-        return subprocess.CompletedProcess(command, 0, "", "")
+    class Finished:
+        returncode = 0
 
-    monkeypatch.setattr(server_backup.subprocess, "run", run)
+        def __init__(self, command, env, **_):
+            seen.update(command=command, env=env)
+
+        def communicate(self, timeout=None):
+            return "", ""
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_exc):
+            return None
+
+    monkeypatch.setattr(server_backup.subprocess, "Popen", Finished)
     server_backup._run("pg_dump", ["--format=custom"], server_backup._environment(database))
     assert not any("s3cret" in part for part in seen["command"])
     assert seen["env"]["PGPASSWORD"] == "s3cret"
@@ -166,8 +194,7 @@ def test_a_server_newer_than_pg_dump_is_said_plainly():
     assert "postgresql-client-NN" in said
 
 
-@pytest.mark.skipif(shutil.which("pg_restore") is None, reason="no pg_restore on PATH")
-def test_a_text_file_is_not_a_dump(tmp_path):
+def test_a_text_file_is_not_a_dump(postgres, tmp_path):  # the server's programs read it
     text = tmp_path / "frontdesk-2026-11-27-130512.dump"
     text.write_text("not a dump")
     with pytest.raises(backup.BackupError, match="damaged or not a dump"):
