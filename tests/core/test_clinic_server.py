@@ -10,11 +10,13 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError, PasswordSetError
+from peewee import DataError
 
 from frontdesk import cli, db
 from frontdesk.clinic_server import AddressRefused, ServerAddress
 from frontdesk.models import Client
 from frontdesk.services import clients
+from tests.other_pc import OtherPC
 from tests.postgres_server import PASSWORD_LOGIN
 
 PASSWORD = "correct horse battery staple"
@@ -192,3 +194,14 @@ def test_search_finds_the_start_of_a_name_whatever_the_servers_language(postgres
     finally:
         db.close_database()
         postgres.drop(name)
+
+
+@pytest.mark.server_only
+def test_the_write_lock_held_for_a_restore_is_let_go_whatever_happened_inside(database):
+    with pytest.raises(RuntimeError, match="outside a transaction"), database.atomic():
+        database.writes_held().__enter__()  # refused: a transaction would outlive it
+    with pytest.raises(DataError), database.writes_held(), database.atomic():
+        database.execute_sql("SELECT 1 / 0")  # the work inside failed mid-transaction
+    with OtherPC(wait_s=0) as other:
+        assert other.can_take_write_lock()
+    assert Client.select().count() == 0  # the connection still works
