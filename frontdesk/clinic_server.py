@@ -15,10 +15,13 @@ until it commits (receipt numbers, balances, versions).
 
 from __future__ import annotations
 
+import glob
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -30,6 +33,7 @@ from frontdesk.storage_errors import DatabaseBusy, ServerUnreachable, StorageErr
 log = logging.getLogger(__name__)
 
 SCHEMES = ("postgresql", "postgres")
+DEBIAN_PROGRAMS = "/usr/lib/postgresql/*/bin"
 DEFAULT_PORT = 5432
 KEYRING_SERVICE = "Front Desk"
 CONNECT_TIMEOUT_S = 5
@@ -121,6 +125,22 @@ class ServerAddress:
         if password is not None:
             params["password"] = password
         return params
+
+
+def postgres_program(name: str) -> str | None:
+    """Where one of PostgreSQL's programs is (pg_dump, initdb, ...): on PATH, else in the
+    folder of Debian's newest installed version (Debian and Ubuntu keep each version apart);
+    None when it is not installed."""
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+
+    def version(found: str) -> int:
+        number = Path(found).parts[-3]
+        return int(number) if number.isdigit() else 0
+
+    found = sorted(glob.glob(f"{DEBIAN_PROGRAMS}/{name}"), key=version)
+    return found[-1] if found else None
 
 
 def keyring_password(address: ServerAddress) -> str | None:

@@ -7,7 +7,6 @@ PostgreSQL part is left out when no server programs are installed, and the run s
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
 import shutil
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from frontdesk.clinic_server import postgres_program
 
 REQUIRED_VARIABLE = "FRONTDESK_TEST_POSTGRES"
 SUPERUSER = "frontdesk"
@@ -45,19 +46,13 @@ def required() -> bool:
 
 def server_programs() -> Path:
     """The folder holding initdb and pg_ctl: on PATH, else Debian's newest version."""
-    on_path = shutil.which("initdb")
-    if on_path:
-        return Path(on_path).resolve().parent
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
-    )
-    if not found:
+    found = postgres_program("initdb")
+    if found is None:
         raise ServerMissing(
             "PostgreSQL's server programs (initdb, pg_ctl) are not installed; "
             "on Debian or Ubuntu: apt-get install postgresql"
         )
-    return Path(found[-1]).parent
+    return Path(found).resolve().parent
 
 
 def _as_server_user() -> list[str]:

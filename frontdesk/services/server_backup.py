@@ -17,11 +17,9 @@ PGPASSWORD in the child's environment only.
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +37,6 @@ from frontdesk.services.backup import BackupError, RestoreRefused, RestoreResult
 
 log = logging.getLogger(__name__)
 
-DEBIAN_PROGRAMS = "/usr/lib/postgresql/*/bin"  # Debian and Ubuntu keep each version apart
 CLIENT_PACKAGE = (
     "on Debian or Ubuntu install the package postgresql-client; elsewhere install "
     "PostgreSQL's command line tools"
@@ -57,20 +54,14 @@ class ProgramMissing(BackupError):
 
 
 def _program(name: str) -> str:
-    """The program on PATH, else in Debian's folder of the newest PostgreSQL version."""
-    on_path = shutil.which(name)
-    if on_path:
-        return on_path
-    found = sorted(
-        glob.glob(f"{DEBIAN_PROGRAMS}/{name}"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
-    )
-    if not found:
+    """Where pg_dump or pg_restore is; ProgramMissing, saying what to install, when not."""
+    found = clinic_server.postgres_program(name)
+    if found is None:
         raise ProgramMissing(
             f"{name} is not installed on this PC, and the clinic server's backups need it: "
             f"{CLIENT_PACKAGE}."
         )
-    return found[-1]
+    return found
 
 
 def _environment(database: Any, **more: str) -> dict[str, str]:

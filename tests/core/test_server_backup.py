@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from frontdesk import db
+from frontdesk import clinic_server, db
 from frontdesk.models import Client
 from frontdesk.services import backup, clients, clinic, server_backup
 from tests.conftest import CLINIC, THERAPIST
@@ -138,8 +138,8 @@ def test_a_dump_that_fails_its_check_is_deleted(server, tmp_path, monkeypatch):
 
 
 def test_missing_pg_dump_says_what_to_install(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(server_backup.shutil, "which", lambda name: None)
-    monkeypatch.setattr(server_backup, "DEBIAN_PROGRAMS", str(tmp_path / "none" / "*" / "bin"))
+    monkeypatch.setattr(clinic_server.shutil, "which", lambda name: None)
+    monkeypatch.setattr(clinic_server, "DEBIAN_PROGRAMS", str(tmp_path / "none" / "*" / "bin"))
     with pytest.raises(backup.BackupFailed, match="pg_dump is not installed") as failed:
         backup.make_backup(tmp_path / "b", now=NOW)
     assert "postgresql-client" in str(failed.value)
